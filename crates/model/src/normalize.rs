@@ -122,7 +122,10 @@ pub fn account(raw: &str) -> Option<String> {
 pub fn wallet(raw: &str) -> Option<String> {
     let trimmed = raw.trim();
     let lower = trimmed.to_ascii_lowercase();
-    if lower.len() == 42 && lower.starts_with("0x") && lower[2..].bytes().all(|b| b.is_ascii_hexdigit()) {
+    if lower.len() == 42
+        && lower.starts_with("0x")
+        && lower[2..].bytes().all(|b| b.is_ascii_hexdigit())
+    {
         return Some(lower);
     }
     if (lower.starts_with("bc1") || lower.starts_with("tb1") || lower.starts_with("ltc1"))
@@ -134,7 +137,10 @@ pub fn wallet(raw: &str) -> Option<String> {
     let base58 = |b: u8| b.is_ascii_alphanumeric() && !matches!(b, b'0' | b'O' | b'I' | b'l');
     let looks_base58 = (26..=44).contains(&trimmed.len())
         && trimmed.bytes().all(base58)
-        && matches!(trimmed.as_bytes()[0], b'1' | b'3' | b'T' | b'L' | b'M' | b'X' | b'D' | b't' | b'r');
+        && matches!(
+            trimmed.as_bytes()[0],
+            b'1' | b'3' | b'T' | b'L' | b'M' | b'X' | b'D' | b't' | b'r'
+        );
     if looks_base58 {
         return Some(trimmed.to_string());
     }
@@ -179,8 +185,14 @@ mod tests {
 
     #[test]
     fn gmail_dots_and_tags_are_ignored() {
-        assert_eq!(email("J.Doe+jobs@Gmail.com").as_deref(), Some("jdoe@gmail.com"));
-        assert_eq!(email("j.doe@example.com").as_deref(), Some("j.doe@example.com"));
+        assert_eq!(
+            email("J.Doe+jobs@Gmail.com").as_deref(),
+            Some("jdoe@gmail.com")
+        );
+        assert_eq!(
+            email("j.doe@example.com").as_deref(),
+            Some("j.doe@example.com")
+        );
         assert_eq!(email("not an email"), None);
     }
 
@@ -208,7 +220,10 @@ mod tests {
 
     #[test]
     fn accounts_normalize_by_kind() {
-        assert_eq!(account("GB82 WEST 1234 5698 7654 32").unwrap(), "GB82WEST12345698765432");
+        assert_eq!(
+            account("GB82 WEST 1234 5698 7654 32").unwrap(),
+            "GB82WEST12345698765432"
+        );
         assert_eq!(account("Pay.Me@Gmail.com").unwrap(), "payme@gmail.com");
         assert_eq!(national_id("123-45-6789").unwrap(), "123456789");
     }

@@ -1,0 +1,201 @@
+//! Chunked writes of one file's records.
+//!
+//! Every insert is idempotent (records by content hash, entity properties and links
+//! by their whole value, quarantine by file and line), and the work is committed in
+//! chunks. An ingest killed part way leaves whole chunks behind; running it again
+//! skips what is there and stores the rest, ending in the same state as a run that
+//! was never interrupted.
+
+use rusqlite::{params, Connection};
+use unmask_model::{EntityFragment, LinkFragment};
+
+use crate::{Counts, Result};
+
+/// Records per transaction: large enough to be fast, small enough that a kill loses little.
+const CHUNK: u64 = 20_000;
+
+/// One source record about to be stored.
+pub struct RecordInsert<'a> {
+    /// Identity of the record for deduplication: the source's own event id where it
+    /// has one, otherwise its content (with the format and header).
+    pub record_hash: &'a [u8],
+    pub line: u64,
+    pub byte_offset: u64,
+    /// The record as read, kept so the raw form stays reachable; `None` for bulk
+    /// formats whose raw lines stay in the source file (provenance points there).
+    pub raw: Option<&'a str>,
+}
+
+pub struct Batch<'a> {
+    conn: &'a mut Connection,
+    file_id: i64,
+    run_id: i64,
+    in_chunk: u64,
+    pub counts: Counts,
+}
+
+impl<'a> Batch<'a> {
+    pub(crate) fn new(conn: &'a mut Connection, file_id: i64, run_id: i64) -> Result<Batch<'a>> {
+        conn.execute_batch("BEGIN")?;
+        Ok(Batch {
+            conn,
+            file_id,
+            run_id,
+            in_chunk: 0,
+            counts: Counts::default(),
+        })
+    }
+
+    /// Stores a record with what it says. Returns its id, or `None` if the same
+    /// record was stored before (then nothing else is written).
+    pub fn record(
+        &mut self,
+        record: &RecordInsert<'_>,
+        entities: &[EntityFragment],
+        links: &[LinkFragment],
+    ) -> Result<Option<i64>> {
+        self.counts.read += 1;
+        let inserted = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO records (record_hash, file_id, line, byte_offset, run_id, raw)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(record_hash) DO NOTHING",
+            )?
+            .execute(params![
+                record.record_hash,
+                self.file_id,
+                record.line as i64,
+                record.byte_offset as i64,
+                self.run_id,
+                record.raw
+            ])?;
+        if inserted == 0 {
+            self.counts.duplicates += 1;
+            self.tick()?;
+            return Ok(None);
+        }
+        let record_id = self.conn.last_insert_rowid();
+        self.counts.stored += 1;
+        self.write_parsed(record_id, entities, links)?;
+        self.tick()?;
+        Ok(Some(record_id))
+    }
+
+    fn write_parsed(
+        &mut self,
+        record_id: i64,
+        entities: &[EntityFragment],
+        links: &[LinkFragment],
+    ) -> Result<()> {
+        let mut entity = self.conn.prepare_cached(
+            "INSERT INTO entities (id, schema) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )?;
+        for fragment in entities {
+            entity.execute((&fragment.id, &fragment.schema))?;
+        }
+        drop(entity);
+        let mut prop = self.conn.prepare_cached(
+            "INSERT INTO entity_props (entity_id, prop, value) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        )?;
+        for fragment in entities {
+            for (name, value) in &fragment.properties {
+                prop.execute((&fragment.id, name, value))?;
+            }
+        }
+        drop(prop);
+        let mut source = self.conn.prepare_cached(
+            "INSERT INTO entity_records (entity_id, record_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )?;
+        for fragment in entities {
+            source.execute((&fragment.id, record_id))?;
+        }
+        drop(source);
+        let mut link = self.conn.prepare_cached(
+            "INSERT INTO links (source, target, kind, record_id) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+        )?;
+        for fragment in links {
+            link.execute((
+                &fragment.source,
+                &fragment.target,
+                &fragment.kind,
+                record_id,
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// Keeps a record that could not be used, with the reason, so nothing is dropped
+    /// silently. `excerpt` is cut to 4 KiB.
+    pub fn quarantine(
+        &mut self,
+        path: &str,
+        line: u64,
+        byte_offset: u64,
+        reason: &str,
+        excerpt: &str,
+    ) -> Result<()> {
+        self.counts.read += 1;
+        self.counts.quarantined += 1;
+        let mut end = excerpt.len().min(4096);
+        while !excerpt.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO quarantine (file_id, run_id, path, line, byte_offset, reason, excerpt)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(file_id, byte_offset) DO NOTHING",
+            )?
+            .execute(params![
+                self.file_id,
+                self.run_id,
+                path,
+                line as i64,
+                byte_offset as i64,
+                reason,
+                &excerpt[..end]
+            ])?;
+        self.tick()
+    }
+
+    fn tick(&mut self) -> Result<()> {
+        self.in_chunk += 1;
+        if self.in_chunk >= CHUNK {
+            self.conn.execute_batch("COMMIT; BEGIN")?;
+            self.in_chunk = 0;
+        }
+        Ok(())
+    }
+
+    /// Marks the file complete with its counts and commits. A file whose batch was
+    /// never finished stays incomplete and is read again next time.
+    pub fn finish(self, complete: bool) -> Result<Counts> {
+        let counts = self.counts;
+        if complete {
+            // File totals come from what the store holds for the file, so a file
+            // finished after an interrupted run gets the same totals as one read in
+            // one go: its earlier records count as stored, not as duplicates.
+            self.conn.execute(
+                "UPDATE source_files SET complete = 1,
+                    records_read = ?2,
+                    stored = (SELECT COUNT(*) FROM records WHERE file_id = ?1),
+                    quarantined = (SELECT COUNT(*) FROM quarantine WHERE file_id = ?1),
+                    duplicates = ?2 - (SELECT COUNT(*) FROM records WHERE file_id = ?1)
+                                    - (SELECT COUNT(*) FROM quarantine WHERE file_id = ?1)
+                 WHERE id = ?1",
+                params![self.file_id, counts.read as i64],
+            )?;
+        }
+        self.conn.execute_batch("COMMIT")?;
+        Ok(counts)
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        // Finish() commits; an early return or error leaves an open transaction
+        // that must not leak into the connection's next use.
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("COMMIT");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Versioned schema migrations. `PRAGMA user_version` holds the number applied; each
+//! entry runs once, in order, inside a transaction. Never edit a released entry: add one.
+
+use rusqlite::Connection;
+
+use crate::{Result, StoreError};
+
+pub(crate) const MIGRATIONS: &[&str] = &[
+    // 1: ingest, provenance, entities, links, quarantine, findings, cases.
+    r#"
+    CREATE TABLE ingest_runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        command TEXT NOT NULL,
+        status TEXT NOT NULL,
+        records_read INTEGER NOT NULL DEFAULT 0,
+        stored INTEGER NOT NULL DEFAULT 0,
+        duplicates INTEGER NOT NULL DEFAULT 0,
+        quarantined INTEGER NOT NULL DEFAULT 0,
+        files_failed INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE source_files (
+        id INTEGER PRIMARY KEY,
+        content_hash TEXT NOT NULL,
+        path TEXT NOT NULL,
+        format TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        run_id INTEGER NOT NULL REFERENCES ingest_runs(id),
+        complete INTEGER NOT NULL DEFAULT 0,
+        records_read INTEGER NOT NULL DEFAULT 0,
+        stored INTEGER NOT NULL DEFAULT 0,
+        duplicates INTEGER NOT NULL DEFAULT 0,
+        quarantined INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (content_hash, format)
+    );
+    CREATE TABLE records (
+        id INTEGER PRIMARY KEY,
+        record_hash BLOB NOT NULL UNIQUE,
+        file_id INTEGER NOT NULL REFERENCES source_files(id),
+        line INTEGER NOT NULL,
+        byte_offset INTEGER NOT NULL,
+        run_id INTEGER NOT NULL,
+        raw TEXT
+    );
+    CREATE TABLE entities (
+        id TEXT PRIMARY KEY,
+        schema TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX entities_schema ON entities(schema);
+    CREATE TABLE entity_props (
+        entity_id TEXT NOT NULL,
+        prop TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (entity_id, prop, value)
+    ) WITHOUT ROWID;
+    CREATE INDEX entity_props_value ON entity_props(prop, value);
+    CREATE TABLE entity_records (
+        entity_id TEXT NOT NULL,
+        record_id INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, record_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE links (
+        source TEXT NOT NULL,
+        target TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        record_id INTEGER NOT NULL,
+        PRIMARY KEY (source, kind, target, record_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX links_target ON links(target, kind);
+    CREATE TABLE quarantine (
+        id INTEGER PRIMARY KEY,
+        file_id INTEGER NOT NULL REFERENCES source_files(id),
+        run_id INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        byte_offset INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        excerpt TEXT NOT NULL,
+        UNIQUE (file_id, byte_offset)
+    );
+    CREATE TABLE detect_runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        detectors TEXT NOT NULL
+    );
+    CREATE TABLE findings (
+        id INTEGER PRIMARY KEY,
+        detect_run INTEGER NOT NULL,
+        detector TEXT NOT NULL,
+        key TEXT NOT NULL UNIQUE,
+        severity TEXT NOT NULL,
+        weight REAL NOT NULL,
+        reason TEXT NOT NULL,
+        subjects TEXT NOT NULL,
+        evidence TEXT NOT NULL
+    );
+    CREATE TABLE cases (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        subjects TEXT NOT NULL,
+        score REAL NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open',
+        active INTEGER NOT NULL DEFAULT 1,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE case_findings (
+        case_id INTEGER NOT NULL,
+        finding_id INTEGER NOT NULL,
+        PRIMARY KEY (case_id, finding_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        target_kind TEXT NOT NULL CHECK (target_kind IN ('finding', 'case')),
+        target_key TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('dismissed', 'confirmed', 'reopened')),
+        reason TEXT NOT NULL,
+        decided_by TEXT NOT NULL,
+        decided_at TEXT NOT NULL
+    );
+    CREATE INDEX decisions_target ON decisions(target_kind, target_key);
+    "#,
+];
+
+pub(crate) fn apply(conn: &Connection) -> Result<()> {
+    let known = MIGRATIONS.len() as i64;
+    loop {
+        // BEGIN IMMEDIATE takes the write lock first, so two processes opening a new
+        // store at once cannot both run the same migration.
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let applied: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if applied > known {
+            conn.execute_batch("ROLLBACK")?;
+            return Err(StoreError::TooNew {
+                found: applied,
+                known,
+            });
+        }
+        if applied == known {
+            conn.execute_batch("COMMIT")?;
+            return Ok(());
+        }
+        let version = applied + 1;
+        let sql = MIGRATIONS[applied as usize];
+        let outcome = conn.execute_batch(&format!("{sql}; PRAGMA user_version = {version};"));
+        match outcome {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(error) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(error.into());
+            }
+        }
+    }
+}
