@@ -330,10 +330,7 @@ impl Sink for StoreSink<'_, '_> {
             byte_offset: record.at.byte_offset,
             raw: record.raw.as_deref(),
         };
-        match self
-            .batch
-            .record(&insert, &record.parsed.entities, &record.parsed.links)
-        {
+        match self.batch.record(&insert, &record.parsed) {
             Ok(_) => Ok(()),
             Err(error) => Err(self.fail(error)),
         }

@@ -13,7 +13,7 @@ pub struct Position {
 }
 
 /// One record read from a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     pub at: Position,
     /// What identifies the record for deduplication: the source's own event id

@@ -64,10 +64,12 @@ impl LinkFragment {
 }
 
 /// What one source record says, once parsed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Parsed {
     pub entities: Vec<EntityFragment>,
     pub links: Vec<LinkFragment>,
+    /// Bulk facts (sign-ins, endpoint rows, transfers) kept in their own tables.
+    pub events: Vec<crate::Event>,
 }
 
 /// Where a record came from: enough to show an analyst the original line.

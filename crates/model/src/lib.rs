@@ -6,10 +6,12 @@
 //! are grouped into cases. Nothing here does I/O.
 
 pub mod entity;
+pub mod event;
 pub mod finding;
 pub mod normalize;
 
 pub use entity::{EntityFragment, LinkFragment, Parsed, Provenance};
+pub use event::{AuthEvent, EndpointRow, Event, Transfer};
 pub use finding::{Evidence, Finding, Severity};
 
 /// Hex SHA-256 of some bytes: content hashes of files and records, stable ids.

@@ -7,7 +7,7 @@
 //! was never interrupted.
 
 use rusqlite::{params, Connection};
-use unmask_model::{EntityFragment, LinkFragment};
+use unmask_model::{Event, Parsed};
 
 use crate::{Counts, Result};
 
@@ -48,12 +48,7 @@ impl<'a> Batch<'a> {
 
     /// Stores a record with what it says. Returns its id, or `None` if the same
     /// record was stored before (then nothing else is written).
-    pub fn record(
-        &mut self,
-        record: &RecordInsert<'_>,
-        entities: &[EntityFragment],
-        links: &[LinkFragment],
-    ) -> Result<Option<i64>> {
+    pub fn record(&mut self, record: &RecordInsert<'_>, parsed: &Parsed) -> Result<Option<i64>> {
         self.counts.read += 1;
         let inserted = self
             .conn
@@ -76,17 +71,14 @@ impl<'a> Batch<'a> {
         }
         let record_id = self.conn.last_insert_rowid();
         self.counts.stored += 1;
-        self.write_parsed(record_id, entities, links)?;
+        self.write_parsed(record_id, parsed)?;
         self.tick()?;
         Ok(Some(record_id))
     }
 
-    fn write_parsed(
-        &mut self,
-        record_id: i64,
-        entities: &[EntityFragment],
-        links: &[LinkFragment],
-    ) -> Result<()> {
+    fn write_parsed(&mut self, record_id: i64, parsed: &Parsed) -> Result<()> {
+        let entities = &parsed.entities;
+        let links = &parsed.links;
         let mut entity = self.conn.prepare_cached(
             "INSERT INTO entities (id, schema) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
         )?;
@@ -120,6 +112,89 @@ impl<'a> Batch<'a> {
                 &fragment.kind,
                 record_id,
             ))?;
+        }
+        drop(link);
+        for (index, event) in parsed.events.iter().enumerate() {
+            self.write_event(record_id, index as i64, event)?;
+        }
+        Ok(())
+    }
+
+    fn write_event(&mut self, record_id: i64, index: i64, event: &Event) -> Result<()> {
+        match event {
+            Event::Auth(auth) => {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO auth_events (record_id, provider, event_id, time_ms, user,
+                            user_display_name, event_type, outcome, outcome_reason, source_ip, country,
+                            region, city, latitude, longitude, asn, as_org, isp, is_proxy, device,
+                            user_agent, session_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                            ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                    )?
+                    .execute(params![
+                        record_id,
+                        auth.provider,
+                        auth.event_id,
+                        auth.time_ms,
+                        auth.user,
+                        auth.user_display_name,
+                        auth.event_type,
+                        auth.outcome,
+                        auth.outcome_reason,
+                        auth.source_ip,
+                        auth.country,
+                        auth.region,
+                        auth.city,
+                        auth.latitude,
+                        auth.longitude,
+                        auth.asn,
+                        auth.as_org,
+                        auth.isp,
+                        auth.is_proxy,
+                        auth.device,
+                        auth.user_agent,
+                        auth.session_id
+                    ])?;
+            }
+            Event::Endpoint(row) => {
+                let columns = serde_json::to_string(&row.columns).map_err(|source| {
+                    crate::StoreError::Json {
+                        what: "endpoint columns",
+                        source,
+                    }
+                })?;
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO endpoint_rows (record_id, row_index, host, time_ms, query_table,
+                            action, query, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    )?
+                    .execute(params![
+                        record_id, index, row.host, row.time_ms, row.table, row.action, row.query,
+                        columns
+                    ])?;
+            }
+            Event::Transfer(transfer) => {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO transfers (record_id, row_index, chain, tx_hash, sub_index,
+                            block_number, time, from_address, to_address, asset, amount)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    )?
+                    .execute(params![
+                        record_id,
+                        index,
+                        transfer.chain,
+                        transfer.tx_hash,
+                        transfer.sub_index,
+                        transfer.block_number as i64,
+                        transfer.time,
+                        transfer.from,
+                        transfer.to,
+                        transfer.asset,
+                        transfer.amount
+                    ])?;
+            }
         }
         Ok(())
     }

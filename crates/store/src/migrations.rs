@@ -122,6 +122,63 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX decisions_target ON decisions(target_kind, target_key);
     "#,
+    // 2: bulk facts: sign-ins, endpoint inventory rows, chain transfers.
+    r#"
+    CREATE TABLE auth_events (
+        record_id INTEGER PRIMARY KEY,
+        provider TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        time_ms INTEGER NOT NULL,
+        user TEXT NOT NULL,
+        user_display_name TEXT,
+        event_type TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        outcome_reason TEXT,
+        source_ip TEXT,
+        country TEXT,
+        region TEXT,
+        city TEXT,
+        latitude REAL,
+        longitude REAL,
+        asn INTEGER,
+        as_org TEXT,
+        isp TEXT,
+        is_proxy INTEGER,
+        device TEXT,
+        user_agent TEXT,
+        session_id TEXT
+    );
+    CREATE INDEX auth_events_user_time ON auth_events(user, time_ms);
+    CREATE INDEX auth_events_ip ON auth_events(source_ip);
+    CREATE TABLE endpoint_rows (
+        record_id INTEGER NOT NULL,
+        row_index INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        time_ms INTEGER NOT NULL,
+        query_table TEXT NOT NULL,
+        action TEXT NOT NULL,
+        query TEXT NOT NULL,
+        columns TEXT NOT NULL,
+        PRIMARY KEY (record_id, row_index)
+    );
+    CREATE INDEX endpoint_rows_host ON endpoint_rows(host, query_table);
+    CREATE TABLE transfers (
+        record_id INTEGER NOT NULL,
+        row_index INTEGER NOT NULL,
+        chain TEXT NOT NULL,
+        tx_hash TEXT NOT NULL,
+        sub_index TEXT NOT NULL,
+        block_number INTEGER NOT NULL,
+        time INTEGER NOT NULL,
+        from_address TEXT NOT NULL,
+        to_address TEXT NOT NULL,
+        asset TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        PRIMARY KEY (record_id, row_index)
+    );
+    CREATE INDEX transfers_from ON transfers(from_address);
+    CREATE INDEX transfers_to ON transfers(to_address);
+    "#,
 ];
 
 pub(crate) fn apply(conn: &Connection) -> Result<()> {
