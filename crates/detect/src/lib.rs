@@ -1,1 +1,87 @@
-//! placeholder
+//! Detectors and cases.
+//!
+//! A [`Detector`] reads the store and returns [`Finding`]s, each with a weight, a
+//! plain-words reason and the evidence records behind it. [`run`] runs a set of
+//! detectors, stores their findings, and groups them into cases: findings that share
+//! a subject through a strong link (a farm address, a reused national id) become one
+//! case, and the case score combines independent signals so that no single weak one
+//! makes a high-risk case. Analysts' decisions (dismissed findings) are applied here.
+//!
+//! Adding a detector is one new file under `detectors/` and one line in the
+//! registry of the `unmask` binary.
+
+pub mod cases;
+pub mod detectors;
+
+use unmask_model::Finding;
+use unmask_store::{Store, StoreError};
+
+pub use cases::{build_cases, score, DEFAULT_THRESHOLD};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DetectError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("detector {detector}: {message}")]
+    Failed {
+        detector: &'static str,
+        message: String,
+    },
+}
+
+/// Reads the store, returns findings. Detectors never write.
+pub trait Detector: Sync {
+    /// Stable id, as in docs/detectors.md.
+    fn id(&self) -> &'static str;
+    /// One line for `unmask detectors`.
+    fn description(&self) -> &'static str;
+    fn run(&self, store: &Store) -> Result<Vec<Finding>, DetectError>;
+}
+
+/// What a detect run did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DetectReport {
+    pub run_id: i64,
+    /// (detector id, findings, milliseconds)
+    pub detectors: Vec<(String, usize, u128)>,
+    pub findings: usize,
+    pub cases: usize,
+    pub cases_above_threshold: usize,
+}
+
+/// Runs the detectors, replaces the stored findings and recomputes the cases.
+pub fn run(store: &mut Store, detectors: &[&dyn Detector]) -> Result<DetectReport, DetectError> {
+    let ids: Vec<&str> = detectors.iter().map(|d| d.id()).collect();
+    let run_id = store.begin_detect(&ids)?;
+    let mut findings = Vec::new();
+    let mut per_detector = Vec::new();
+    for detector in detectors {
+        let started = std::time::Instant::now();
+        let found = detector.run(store)?;
+        tracing::debug!(
+            detector = detector.id(),
+            findings = found.len(),
+            "detector finished"
+        );
+        per_detector.push((
+            detector.id().to_string(),
+            found.len(),
+            started.elapsed().as_millis(),
+        ));
+        findings.extend(found);
+    }
+    let finding_ids = store.replace_findings(run_id, &findings)?;
+    let decisions = store.latest_decisions()?;
+    let cases = build_cases(&findings, &finding_ids, &decisions);
+    store.save_cases(&cases)?;
+    Ok(DetectReport {
+        run_id,
+        detectors: per_detector,
+        findings: findings.len(),
+        cases: cases.len(),
+        cases_above_threshold: cases
+            .iter()
+            .filter(|c| c.score >= DEFAULT_THRESHOLD)
+            .count(),
+    })
+}
