@@ -205,7 +205,7 @@ impl BirthDate {
     fn parse_exact(text: &str) -> Option<BirthDate> {
         let year_ok = |y: i32| (1000..=2100).contains(&y);
         let parts: Vec<&str> = text
-            .split(|c: char| c == '-' || c == '/' || c == ' ' || c == '.')
+            .split(['-', '/', ' ', '.'])
             .filter(|p| !p.is_empty())
             .collect();
         let num = |s: &str| s.parse::<i32>().ok();

@@ -16,7 +16,7 @@ use crate::crypto::normalize_address;
 use crate::entity::{ListEntity, NameStrength};
 use crate::error::Result;
 use crate::korean::Reading;
-use crate::names::{analyze, AnalyzedName, TokenInfo};
+use crate::names::{analyze, idf_weight, AnalyzedName, TokenInfo};
 use crate::query::{normalize_identifier, Options, PreparedQuery, Query};
 use crate::score::{compare_names, is_person, name_feature, qualify, Feature, NameView};
 
@@ -43,6 +43,7 @@ enum KeyKind {
     Prefix = 2,
     Given = 3,
     Syllable = 4,
+    Loose = 5,
 }
 
 impl KeyKind {
@@ -52,6 +53,7 @@ impl KeyKind {
             KeyKind::Prefix => 0.3,
             KeyKind::Given => 2.0,
             KeyKind::Syllable => 0.5,
+            KeyKind::Loose => 1.5,
         }
     }
 }
@@ -92,6 +94,10 @@ fn name_keys(tokens: &[&TokenInfo], readings: &[Reading], out: &mut Vec<(u64, Ke
             .flat_map(|s| s.code().to_le_bytes())
             .collect();
         out.push((key_hash(KeyKind::Given, &[&codes]), KeyKind::Given));
+        out.push((
+            key_hash(KeyKind::Loose, &[&r.loose.to_le_bytes()]),
+            KeyKind::Loose,
+        ));
         for s in r.given.iter() {
             out.push((
                 key_hash(KeyKind::Syllable, &[&s.code().to_le_bytes()]),
@@ -137,6 +143,8 @@ pub struct ScreeningIndex {
     postings: Vec<u32>,
     identifiers: FxHashMap<Box<str>, Vec<u32>>,
     crypto: FxHashMap<Box<str>, Vec<u32>>,
+    /// Phonetic token -> number of names containing it.
+    document_frequency: FxHashMap<Box<str>, u32>,
 }
 
 /// Postings longer than this are only intersected with the candidates found so far.
@@ -205,6 +213,22 @@ impl ScreeningIndex {
                 }
             }
         }
+        let mut document_frequency: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut seen = Vec::new();
+        for name in &names {
+            seen.clear();
+            for &t in name.tokens.iter() {
+                let phonetic = &tokens[t as usize].phonetic;
+                if !seen.contains(&phonetic) {
+                    seen.push(phonetic);
+                    *document_frequency.entry(phonetic.clone()).or_insert(0) += 1;
+                }
+            }
+        }
+        for t in tokens.iter_mut() {
+            let df = document_frequency.get(&t.phonetic).copied().unwrap_or(0);
+            t.idf = idf_weight(df, names.len());
+        }
         // Flatten the posting lists into one array (CSR layout): far less memory than a Vec each.
         let total: usize = key_lists.values().map(Vec::len).sum();
         let mut postings = Vec::with_capacity(total);
@@ -223,6 +247,7 @@ impl ScreeningIndex {
             postings,
             identifiers,
             crypto,
+            document_frequency,
         }
     }
 
@@ -307,7 +332,17 @@ impl ScreeningIndex {
     /// Screens one query. Errors: [`crate::ScreenError::EmptyQuery`] when it has nothing to
     /// match on, [`crate::ScreenError::NameTooLong`] for names over [`crate::MAX_NAME_BYTES`].
     pub fn search(&self, query: &Query, options: &Options) -> Result<Vec<Match>> {
-        let prepared = PreparedQuery::new(query)?;
+        let mut prepared = PreparedQuery::new(query)?;
+        for name in &mut prepared.names {
+            for t in &mut name.tokens {
+                let df = self
+                    .document_frequency
+                    .get(&t.phonetic)
+                    .copied()
+                    .unwrap_or(0);
+                t.idf = idf_weight(df, self.names.len());
+            }
+        }
         Ok(self.search_prepared(&prepared, options))
     }
 

@@ -62,9 +62,9 @@ pub fn phonetic(token: &str) -> String {
                 b'z' => "s",
                 b'x' => "ks",
                 b'h' => {
-                    let prev_is_consonant = out.as_bytes().last().is_some_and(|p| !is_vowel(*p));
+                    // Silent h (Ahn, Roh, Hahn) goes; an h that starts a syllable (Won-ho) stays.
                     let next_is_vowel = rest.get(1).is_some_and(|n| is_vowel(*n));
-                    if prev_is_consonant || !next_is_vowel {
+                    if !next_is_vowel {
                         ""
                     } else {
                         "h"
@@ -253,7 +253,8 @@ fn onset_similarity(a: u8, b: u8) -> f32 {
     let (x, y) = (ONSETS[a as usize % 10], ONSETS[b as usize % 10]);
     let pair = if x < y { (x, y) } else { (y, x) };
     match pair {
-        ("", "n") | ("", "h") => 0.7,
+        ("", "n") => 0.7,
+        ("", "h") => 0.5,
         ("j", "s") | ("j", "t") | ("k", "h") => 0.5,
         _ => 0.3,
     }
@@ -292,6 +293,34 @@ pub struct Reading {
     pub surname_token: u8,
     /// Given-name syllables, canonical.
     pub given: Box<[Syllable]>,
+    /// Hash of the given name's boundary-free spelling ([`loose_spelling`]).
+    pub loose: u64,
+    /// True when the given name is one token or some given-name token held several
+    /// syllables (`Jongun`, `Chunil`, `Puil`): its syllable boundaries are guessed, so the
+    /// loose spelling decides.
+    pub joined: bool,
+}
+
+/// The given name with syllable boundaries erased: phonetic keys joined, `ng` read as
+/// `nk` and an `h` after k/t/p/s dropped, so `Chunil` = `Chun Il`, `Mangon` = `Man Gon`, `Sokhwa` = `Sok Hwa`.
+pub fn loose_spelling(phonetic_tokens: &[&str]) -> String {
+    let joined: String = phonetic_tokens.concat();
+    let mut out = String::with_capacity(joined.len());
+    for c in joined.chars() {
+        // An h after k/t/p/s may have been eaten by a digraph (Sokhwa -> sokwa) on one side.
+        if c == 'h' && out.ends_with(['k', 't', 'p', 's']) {
+            continue;
+        }
+        out.push(c);
+    }
+    out.replace("ng", "nk")
+}
+
+fn hash_str(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// Most syllables a Korean given name has in practice (plus one for safety).
@@ -315,12 +344,18 @@ pub fn readings(tokens: &[(&str, &str)], data: &NameData) -> Vec<Reading> {
         };
         let mut given = Vec::new();
         let mut ok = true;
+        let mut joined = false;
+        let mut given_keys: Vec<&str> = Vec::with_capacity(tokens.len());
         for (i, (_, p)) in tokens.iter().enumerate() {
             if i == surname_at {
                 continue;
             }
+            given_keys.push(p);
             match segment(p) {
-                Some(syllables) => given.extend(syllables),
+                Some(syllables) => {
+                    joined |= syllables.len() > 1 || tokens.len() == 2;
+                    given.extend(syllables)
+                }
                 None => {
                     ok = false;
                     break;
@@ -332,6 +367,8 @@ pub fn readings(tokens: &[(&str, &str)], data: &NameData) -> Vec<Reading> {
                 surname_group: group,
                 surname_token: surname_at as u8,
                 given: given.into_boxed_slice(),
+                loose: hash_str(&loose_spelling(&given_keys)),
+                joined,
             };
             if !out.contains(&reading) {
                 out.push(reading);
@@ -351,25 +388,29 @@ pub struct GivenComparison {
 }
 
 /// Compares given names: equal syllable count -> product of syllable similarities (one
-/// clearly different syllable makes it a different name); otherwise the joined spellings
-/// must agree (a segmentation difference such as so|nil vs son|il).
-pub fn compare_given(a: &[Syllable], b: &[Syllable]) -> GivenComparison {
-    if a.len() == b.len() {
+/// clearly different syllable makes it a different name). When either side was written
+/// joined, its syllable boundaries are a guess, so equal loose spellings also count (0.95).
+pub fn compare_given(a: &Reading, b: &Reading) -> GivenComparison {
+    let mut result = GivenComparison {
+        score: 0.0,
+        pairs: Vec::new(),
+    };
+    if a.given.len() == b.given.len() {
         let mut score = 1.0;
-        let mut pairs = Vec::with_capacity(a.len());
-        for (x, y) in a.iter().zip(b.iter()) {
+        for (x, y) in a.given.iter().zip(b.given.iter()) {
             let s = syllable_similarity(*x, *y);
             score *= s;
-            pairs.push((*x, *y, s));
+            result.pairs.push((*x, *y, s));
         }
-        return GivenComparison { score, pairs };
+        result.score = score;
     }
-    let join = |s: &[Syllable]| s.iter().map(|x| x.to_string()).collect::<String>();
-    let score = if join(a) == join(b) { 0.95 } else { 0.0 };
-    GivenComparison {
-        score,
-        pairs: Vec::new(),
+    if result.score < 0.95 && (a.joined || b.joined) && a.loose == b.loose {
+        result = GivenComparison {
+            score: 0.95,
+            pairs: Vec::new(),
+        };
     }
+    result
 }
 
 #[cfg(test)]
@@ -410,13 +451,37 @@ mod tests {
         assert!(segment(&phonetic("xyz")).is_none());
     }
 
+    fn reading(name: &str) -> Reading {
+        let toks = crate::text::tokens(name);
+        let phon: Vec<String> = toks.iter().map(|t| phonetic(t)).collect();
+        let pairs: Vec<(&str, &str)> = toks
+            .iter()
+            .zip(phon.iter())
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        readings(&pairs, crate::data::name_data()).remove(0)
+    }
+
     #[test]
     fn different_syllables_stay_apart() {
-        let a = segment(&phonetic("jongun")).unwrap();
-        let b = segment(&phonetic("jongsik")).unwrap();
-        assert!(compare_given(&a, &b).score < 0.1);
-        let c = segment(&phonetic("jungun")).unwrap();
-        let s = compare_given(&a, &c).score;
+        let a = reading("Kim Jong Un");
+        assert!(compare_given(&a, &reading("Kim Jong Sik")).score < 0.1);
+        let s = compare_given(&a, &reading("Kim Jung Un")).score;
         assert!(s > 0.3 && s < 0.7, "{s}");
+    }
+
+    #[test]
+    fn joined_given_names_match_whatever_the_boundary() {
+        for (a, b) in [
+            ("Pak Chun Il", "Park Chunil"),
+            ("Ri Man Gon", "Yi Mangon"),
+            ("Hwang Sok-hwa", "Hwang Sokhwa"),
+            ("Yu Chol U", "Yoo Cholu"),
+            ("Ri Won Ho", "Ri Wonho"),
+        ] {
+            let s = compare_given(&reading(a), &reading(b)).score;
+            assert!(s >= 0.95, "{a} vs {b}: {s}");
+        }
+        assert!(compare_given(&reading("Jon Gun Kim"), &reading("Kim Jong Un")).score < 0.7);
     }
 }

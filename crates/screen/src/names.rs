@@ -1,6 +1,6 @@
 //! Name analysis shared by the index and the query: fold, drop honorifics and company
 //! suffixes, compute each token's phonetic key, and read the name as Korean (family name
-//! + given syllables) where it can be. Hangul names are analyzed twice, once per
+//! and given syllables) where it can be. Hangul names are analyzed twice, once per
 //! romanization system.
 
 use crate::data::{name_data, NameData};
@@ -23,11 +23,14 @@ pub(crate) enum TokenClass {
 }
 
 /// One token with its keys.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct TokenInfo {
     pub folded: Box<str>,
     pub phonetic: Box<str>,
     pub class: TokenClass,
+    /// Down-weighting for words that many list names share ("korea", "general"), set by the
+    /// index from document frequencies; 1.0 for distinctive words.
+    pub idf: f32,
 }
 
 impl TokenInfo {
@@ -43,36 +46,41 @@ impl TokenInfo {
             folded: folded.into(),
             phonetic: korean::phonetic(folded).into(),
             class,
+            idf: 1.0,
         }
     }
 
     pub fn weight(&self) -> f32 {
-        match self.class {
+        let class = match self.class {
             TokenClass::Normal => 1.0,
             TokenClass::Stopword => 0.3,
             TokenClass::Initial => 0.5,
-        }
+        };
+        class * self.idf
     }
 }
 
 /// A name ready for comparison.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct AnalyzedName {
     pub tokens: Vec<TokenInfo>,
     pub readings: Vec<Reading>,
 }
 
-/// Folded tokens of `name` with honorifics and (non-initial) company suffixes removed. If
+/// Folded tokens of `name` with leading honorifics and (non-initial) company suffixes removed. If
 /// nothing would remain, the folded tokens are kept as they are.
 pub(crate) fn clean_tokens(name: &str, data: &NameData) -> Vec<String> {
     let all = text::tokens(name);
+    // Titles come first ("Dr.", "Haji", "Chairman"); the same word later is a name part.
+    let titles = all
+        .iter()
+        .take_while(|t| data.honorifics.contains(t.as_str()))
+        .count();
     let kept: Vec<String> = all
         .iter()
         .enumerate()
-        .filter(|(i, t)| {
-            !data.honorifics.contains(t.as_str())
-                && !(*i > 0 && data.company_suffixes.contains(t.as_str()))
-        })
+        .skip(titles)
+        .filter(|(i, t)| !(*i > 0 && data.company_suffixes.contains(t.as_str())))
         .map(|(_, t)| t.clone())
         .take(MAX_TOKENS)
         .collect();
@@ -113,6 +121,20 @@ pub(crate) fn analyze(name: &str) -> Vec<AnalyzedName> {
         out.push(a);
     }
     out
+}
+
+/// Weight of a word shared by `df` of `total` names: 1.0 up to 0.2% of names, then
+/// falling by a quarter per doubling, never under 0.5.
+pub(crate) fn idf_weight(df: u32, total: usize) -> f32 {
+    if total == 0 {
+        return 1.0;
+    }
+    let ratio = df as f32 / total as f32;
+    if ratio <= 0.002 {
+        1.0
+    } else {
+        (1.0 - 0.25 * (ratio / 0.002).log2()).max(0.5)
+    }
 }
 
 #[cfg(test)]

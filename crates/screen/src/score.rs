@@ -78,7 +78,8 @@ fn token_similarity(a: &TokenInfo, b: &TokenInfo) -> f32 {
     }
     let jw = jaro_winkler(&a.phonetic, &b.phonetic);
     if jw >= 0.9 {
-        jw * 0.9
+        // 0.9 -> 0.6, 1.0 -> 0.85: a one-letter difference is a hint, not an identity.
+        0.6 + (jw - 0.9) * 2.5
     } else {
         0.0
     }
@@ -86,7 +87,12 @@ fn token_similarity(a: &TokenInfo, b: &TokenInfo) -> f32 {
 
 /// Token-set comparison: greedy best pairing, Dice-style over token weights, or the
 /// joined spelling when tokens are split differently ("Aero Caribbean" = "Aerocaribbean").
-fn compare_tokens(q: &[&TokenInfo], c: &[&TokenInfo], explain: bool) -> NameComparison {
+fn compare_tokens(
+    q: &[&TokenInfo],
+    c: &[&TokenInfo],
+    strict: bool,
+    explain: bool,
+) -> NameComparison {
     let wq: f32 = q.iter().map(|t| t.weight()).sum();
     let wc: f32 = c.iter().map(|t| t.weight()).sum();
     if wq == 0.0 || wc == 0.0 {
@@ -121,7 +127,15 @@ fn compare_tokens(q: &[&TokenInfo], c: &[&TokenInfo], explain: bool) -> NameComp
             matched_pairs.push(format!("{}~{} {:.2}", q[i].folded, c[j].folded, s));
         }
     }
-    let mut score = (2.0 * matched / (wq + wc)).min(1.0);
+    // Dice over token weights tolerates a dropped middle name; `strict` (a Korean name
+    // against a non-Korean one) divides by the longer side, as Korean names have no
+    // optional parts.
+    let mut score = if strict {
+        matched / wq.max(wc)
+    } else {
+        2.0 * matched / (wq + wc)
+    }
+    .min(1.0);
     let mut joined = false;
     if score < 0.97 && (q.len() > 1 || c.len() > 1) {
         let jq: String = q.iter().map(|t| &*t.phonetic).collect();
@@ -174,12 +188,8 @@ fn compare_tokens(q: &[&TokenInfo], c: &[&TokenInfo], explain: bool) -> NameComp
 /// Korean comparison: the family names must be one surname group and the given names must
 /// agree syllable by syllable.
 fn compare_korean(q: &[Reading], c: &[Reading], explain: bool) -> Option<NameComparison> {
-    let mut best: Option<(
-        f32,
-        &Reading,
-        &Reading,
-        Vec<(crate::korean::Syllable, crate::korean::Syllable, f32)>,
-    )> = None;
+    type SyllablePairs = Vec<(crate::korean::Syllable, crate::korean::Syllable, f32)>;
+    let mut best: Option<(f32, &Reading, &Reading, SyllablePairs)> = None;
     for rq in q {
         for rc in c {
             let surname = if rq.surname_group == rc.surname_group {
@@ -187,7 +197,7 @@ fn compare_korean(q: &[Reading], c: &[Reading], explain: bool) -> Option<NameCom
             } else {
                 0.0
             };
-            let given = compare_given(&rq.given, &rc.given);
+            let given = compare_given(rq, rc);
             let score = given.score * (0.45 + 0.55 * surname);
             if best.as_ref().map_or(true, |b| score > b.0) {
                 best = Some((score, rq, rc, given.pairs));
@@ -262,7 +272,8 @@ pub(crate) fn compare_names(
             return k;
         }
     }
-    compare_tokens(&q.tokens, &c.tokens, explain)
+    let strict = person && (q.readings.is_empty() != c.readings.is_empty());
+    compare_tokens(&q.tokens, &c.tokens, strict, explain)
 }
 
 /// Multiplier for weak aliases: a nickname alone should not produce a full-score hit.
