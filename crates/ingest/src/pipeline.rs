@@ -143,7 +143,7 @@ fn walk(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if name.starts_with('.') || ignored.iter().any(|ignore| *ignore == name) {
+        if name.starts_with('.') || ignored.contains(&name) {
             continue;
         }
         walk(&entry, out)?;

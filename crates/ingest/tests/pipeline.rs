@@ -37,7 +37,7 @@ fn counts_reconcile_and_reingest_stores_nothing() {
     let file = write(dir.path(), "employees.csv", EMPLOYEES.as_bytes());
     let mut store = Store::open(&dir.path().join("data")).unwrap();
 
-    let first = run(&mut store, &[file.clone()]);
+    let first = run(&mut store, std::slice::from_ref(&file));
     assert_eq!(first.total.read, 4);
     assert_eq!(first.total.stored, 2);
     assert_eq!(first.total.duplicates, 1, "the repeated row is a duplicate");
@@ -194,7 +194,7 @@ fn records_of_an_earlier_partial_export_are_not_stored_twice() {
 
     // Uninterrupted reference.
     let mut reference = Store::open(&dir.path().join("ref")).unwrap();
-    run(&mut reference, &[file.clone()]);
+    run(&mut reference, std::slice::from_ref(&file));
     let expected = reference.stats().unwrap();
 
     // An earlier export held the first half of the same rows. (The SIGKILL test of
