@@ -71,14 +71,26 @@ impl CaseDetail {
 pub fn case_detail(store: &Store, case: &CaseRow) -> Result<CaseDetail, StoreError> {
     let mut subjects = Vec::new();
     for id in &case.summary.subjects {
-        let entity = store.entity(id)?;
-        subjects.push(SubjectView {
-            id: id.clone(),
-            schema: entity.schema.clone(),
-            caption: entity.caption().to_string(),
-            employee_id: entity.first("employeeId").map(str::to_string),
-            company_id: entity.first("companyId").map(str::to_string),
-        });
+        let view = match store.entity(id) {
+            Ok(entity) => SubjectView {
+                id: id.clone(),
+                schema: entity.schema.clone(),
+                caption: entity.caption().to_string(),
+                employee_id: entity.first("employeeId").map(str::to_string),
+                company_id: entity.first("companyId").map(str::to_string),
+            },
+            // Detectors may name things no record made an entity of (an egress IP
+            // seen only in sign-ins): show the id itself.
+            Err(StoreError::NotFound { .. }) => SubjectView {
+                id: id.clone(),
+                schema: id.split(':').next().unwrap_or("Thing").to_string(),
+                caption: id.split_once(':').map_or(id.as_str(), |(_, v)| v).to_string(),
+                employee_id: None,
+                company_id: None,
+            },
+            Err(error) => return Err(error),
+        };
+        subjects.push(view);
     }
     let mut findings = Vec::new();
     for finding in &case.findings {
