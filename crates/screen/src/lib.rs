@@ -22,6 +22,8 @@
 //! assert_eq!(index.entity(hits[0].entity).id, "20157");
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod countries;
 pub mod crypto;
 pub mod data;

@@ -23,7 +23,8 @@ pub const DEFAULT_THRESHOLD: f32 = 0.7;
 pub struct Query {
     /// A person's, company's, vessel's or aircraft's name, in any script.
     pub name: Option<String>,
-    /// What the query is; list entries of an incompatible schema lose 0.25.
+    /// What the query is; list entries of an incompatible schema lose 0.4, so even an
+    /// identical name of a person stays under the threshold for a vessel query.
     pub schema: Option<Schema>,
     /// Date of birth (persons).
     pub birth_date: Option<BirthDate>,

@@ -5,7 +5,8 @@
 //! Calibration (see QUALITY.md): the same name in another romanization scores 1.0; one
 //! different given-name syllable, or a different family name with the same given name,
 //! stays under [`crate::DEFAULT_THRESHOLD`]; a dropped middle token of a non-Korean name
-//! scores 0.8; qualifiers move a score by at most +0.08 / -0.2 each.
+//! scores 0.8; birth date, country and gender move a score by at most +0.08 / -0.2 each,
+//! and an incompatible schema takes 0.4.
 
 use serde::{Deserialize, Serialize};
 
@@ -312,6 +313,9 @@ pub(crate) fn name_feature(
     (score, features)
 }
 
+/// Taken from the score of a list entry whose schema cannot be the query's.
+pub(crate) const SCHEMA_PENALTY: f32 = 0.4;
+
 /// Applies birth date, country, gender and schema qualifiers to a name score.
 pub(crate) fn qualify(
     query: &PreparedQuery,
@@ -386,12 +390,12 @@ pub(crate) fn qualify(
     }
     if let Some(schema) = query.schema {
         if !schema.compatible(entity.schema) {
-            score -= 0.25;
+            score -= SCHEMA_PENALTY;
             push(Feature {
                 feature: "schema".into(),
-                weight: 0.25,
+                weight: SCHEMA_PENALTY,
                 value: -1.0,
-                contribution: -0.25,
+                contribution: -SCHEMA_PENALTY,
                 text: format!("query is a {schema}, list entry is a {}", entity.schema),
             });
         }

@@ -97,8 +97,21 @@ pub fn sniff(file_name: &str, head: &[u8]) -> Option<ListFormat> {
     if first_line.starts_with('{') && text.contains("\"schema\"") {
         return Some(ListFormat::FtmJson);
     }
-    if base.ends_with(".csv") && first_line.split(',').count() == 12 && first_line.contains("-0-") {
-        return Some(ListFormat::OfacSdnCsv);
+    if base.ends_with(".csv") && first_line.contains("-0-") {
+        let columns = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(first_line.as_bytes())
+            .byte_records()
+            .next()
+            .and_then(|r| r.ok())
+            .map(|r| r.len());
+        match columns {
+            Some(12) => return Some(ListFormat::OfacSdnCsv),
+            Some(5) => return Some(ListFormat::OfacAltCsv),
+            Some(6) => return Some(ListFormat::OfacAddCsv),
+            _ => {}
+        }
     }
     let lines: Vec<&str> = text
         .lines()
