@@ -1,6 +1,8 @@
 //! Shared loaders for the integration tests: the real lists under `testdata/`.
 #![allow(dead_code)]
 
+pub mod generate;
+
 use unmask_screen::sources::{
     chain_from_file_name, parse_crypto_list, parse_ofac_csv, parse_un_xml, OfacCsvInput,
     CRYPTO_LIST, OFAC_LIST, UN_LIST,
