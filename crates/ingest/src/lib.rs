@@ -14,6 +14,7 @@ pub mod formats;
 pub mod pipeline;
 mod sink;
 mod text;
+pub mod transfers;
 
 use std::io::BufRead;
 use std::path::Path;
@@ -87,6 +88,11 @@ pub trait Format: Sync {
     fn sniff(&self, sample: &Sample<'_>) -> Option<u8>;
     /// Reads every record of the input into the sink.
     fn read(&self, input: &mut Input<'_>, sink: &mut dyn Sink) -> Result<(), ReadError>;
+    /// Bulk chain formats return themselves here: the pipeline then sends their
+    /// rows to the chain store instead of the records table (see [`transfers`]).
+    fn bulk(&self) -> Option<&dyn transfers::TransferFormat> {
+        None
+    }
 }
 
 /// The format that claims the sample most confidently, or the reason none does.

@@ -10,6 +10,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 use unmask_store::{Batch, Counts, RecordInsert, Store, StoreError};
 
+use unmask_trace::chain::{chain_dir, ChainWriter, RawTransfer};
+
+use crate::transfers::{TransferFormat, TransferSink};
 use crate::{
     detect, formats, Format, Input, Position, Record, Sample, Sink, SinkError, SAMPLE_BYTES,
 };
@@ -96,9 +99,17 @@ pub fn ingest(
             files.push(failed(path, None, message));
         }
     }
+    // Opened at the first bulk (chain) file; its new segments are indexed at the end.
+    let mut chain: Option<ChainWriter> = None;
     for path in listed {
-        let report = ingest_file(store, &path, &all, forced, run_id, options)?;
+        let report = ingest_file(store, &path, &all, forced, run_id, options, &mut chain)?;
         files.push(report);
+    }
+    if let Some(writer) = chain {
+        // Segments are committed per file; a failed index is rebuilt on next open.
+        if let Err(error) = writer.finish() {
+            tracing::warn!(%error, "indexing the chain store failed; it is retried on next open");
+        }
     }
     let mut total = Counts::default();
     for file in &files {
@@ -190,6 +201,7 @@ fn ingest_file(
     forced: Option<&'static dyn Format>,
     run_id: i64,
     options: &IngestOptions<'_>,
+    chain: &mut Option<ChainWriter>,
 ) -> Result<FileReport, StoreError> {
     let shown = path.display().to_string();
     let (hash, size, head) = match fingerprint(path) {
@@ -249,6 +261,29 @@ fn ingest_file(
     };
     let bar = progress_bar(options.progress, size, &shown);
     let mut reader = BufReader::with_capacity(1 << 20, bar.wrap_read(file));
+    if let Some(bulk) = format.bulk() {
+        let writer = match chain {
+            Some(writer) => writer,
+            None => match ChainWriter::open(&chain_dir(store.dir())) {
+                Ok(writer) => chain.insert(writer),
+                Err(error) => return Ok(failed(path, Some(format.name()), error.to_string())),
+            },
+        };
+        let input = Input {
+            path: &shown,
+            reader: &mut reader,
+            org: options.org,
+        };
+        let file = BulkFile {
+            shown: &shown,
+            format,
+            file_id,
+            run_id,
+        };
+        let report = ingest_bulk(store, writer, bulk, input, &file);
+        bar.finish_and_clear();
+        return report;
+    }
     let batch = store.batch(file_id, run_id)?;
     let mut sink = StoreSink {
         batch,
@@ -344,6 +379,116 @@ impl Sink for StoreSink<'_, '_> {
         {
             Ok(()) => Ok(()),
             Err(error) => Err(self.fail(error)),
+        }
+    }
+}
+
+struct BulkFile<'a> {
+    shown: &'a str,
+    format: &'static dyn Format,
+    file_id: i64,
+    run_id: i64,
+}
+
+/// Reads a bulk (chain) file: transfers go to the chain store as one segment,
+/// quarantined rows and the file's counts to SQLite. The segment is committed
+/// before the file is marked complete, so a kill in between only makes the next
+/// run count the file's rows as duplicates.
+fn ingest_bulk(
+    store: &mut Store,
+    writer: &mut ChainWriter,
+    bulk: &dyn TransferFormat,
+    mut input: Input<'_>,
+    file: &BulkFile<'_>,
+) -> Result<FileReport, StoreError> {
+    let failed_file = |message: String| FileReport {
+        path: file.shown.to_string(),
+        format: Some(file.format.name().to_string()),
+        counts: Counts::default(),
+        outcome: FileOutcome::Failed { message },
+    };
+    if let Err(error) = writer.begin_file(file.file_id) {
+        return Ok(failed_file(error.to_string()));
+    }
+    let batch = store.batch(file.file_id, file.run_id)?;
+    let mut sink = ChainSink {
+        writer,
+        batch,
+        path: file.shown,
+        error: None,
+        chain_error: None,
+    };
+    let outcome = bulk.read_transfers(&mut input, &mut sink);
+    if let Some(error) = sink.error.take() {
+        sink.writer.abort_file();
+        return Err(error);
+    }
+    let outcome = match (outcome, sink.chain_error.take()) {
+        (_, Some(message)) => Err(message),
+        (Ok(()), None) => Ok(()),
+        (Err(error), None) => Err(error.to_string()),
+    };
+    let mut batch = sink.batch;
+    let outcome = match outcome {
+        Ok(()) => match sink.writer.commit_file() {
+            Ok(totals) => {
+                batch.count_external(totals.stored, totals.duplicates);
+                Ok(())
+            }
+            Err(error) => Err(error.to_string()),
+        },
+        Err(message) => {
+            sink.writer.abort_file();
+            Err(message)
+        }
+    };
+    let counts = batch.finish(outcome.is_ok())?;
+    let outcome = match outcome {
+        Ok(()) if counts.read == 0 => FileOutcome::Empty,
+        Ok(()) => FileOutcome::Ingested,
+        Err(message) => FileOutcome::Failed { message },
+    };
+    Ok(FileReport {
+        path: file.shown.to_string(),
+        format: Some(file.format.name().to_string()),
+        counts,
+        outcome,
+    })
+}
+
+/// Sends transfers to the chain store and quarantined rows to SQLite.
+struct ChainSink<'w, 's, 'p> {
+    writer: &'w mut ChainWriter,
+    batch: Batch<'s>,
+    path: &'p str,
+    error: Option<StoreError>,
+    chain_error: Option<String>,
+}
+
+impl TransferSink for ChainSink<'_, '_, '_> {
+    fn transfer(&mut self, transfer: &RawTransfer) -> Result<(), SinkError> {
+        match self.writer.push(transfer) {
+            Ok(_) => Ok(()),
+            Err(error) => {
+                let message = format!("{}: {error}", self.path);
+                self.chain_error = Some(message.clone());
+                Err(SinkError(message))
+            }
+        }
+    }
+
+    fn quarantine(&mut self, at: Position, reason: &str, raw: &[u8]) -> Result<(), SinkError> {
+        let excerpt = String::from_utf8_lossy(raw);
+        match self
+            .batch
+            .quarantine(self.path, at.line, at.byte_offset, reason, &excerpt)
+        {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                let message = error.to_string();
+                self.error = Some(error);
+                Err(SinkError(message))
+            }
         }
     }
 }

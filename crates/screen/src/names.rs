@@ -67,7 +67,8 @@ pub(crate) struct AnalyzedName {
     pub readings: Vec<Reading>,
 }
 
-/// Folded tokens of `name` with leading honorifics and (non-initial) company suffixes removed. If
+/// Folded tokens of `name` with leading honorifics and company suffixes removed (a
+/// first word that is also a Korean family name, like `Sa`, stays). If
 /// nothing would remain, the folded tokens are kept as they are.
 pub(crate) fn clean_tokens(name: &str, data: &NameData) -> Vec<String> {
     let all = text::tokens(name);
@@ -80,7 +81,12 @@ pub(crate) fn clean_tokens(name: &str, data: &NameData) -> Vec<String> {
         .iter()
         .enumerate()
         .skip(titles)
-        .filter(|(i, t)| !(*i > 0 && data.company_suffixes.contains(t.as_str())))
+        .filter(|(i, t)| {
+            // "SA" and a few others are also Korean family names: keep them in front.
+            let korean_surname_first =
+                *i == titles && data.surname_by_spelling.contains_key(t.as_str());
+            korean_surname_first || !data.company_suffixes.contains(t.as_str())
+        })
         .map(|(_, t)| t.clone())
         .take(MAX_TOKENS)
         .collect();

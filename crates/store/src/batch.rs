@@ -31,6 +31,8 @@ pub struct Batch<'a> {
     file_id: i64,
     run_id: i64,
     in_chunk: u64,
+    /// Rows of this file kept outside SQLite (the chain store), already counted.
+    external_stored: u64,
     pub counts: Counts,
 }
 
@@ -42,6 +44,7 @@ impl<'a> Batch<'a> {
             file_id,
             run_id,
             in_chunk: 0,
+            external_stored: 0,
             counts: Counts::default(),
         })
     }
@@ -232,6 +235,16 @@ impl<'a> Batch<'a> {
         self.tick()
     }
 
+    /// Accounts for rows a bulk format stored outside SQLite (chain transfers go to
+    /// the chain store): they count as read, and as stored or duplicates, in this
+    /// file's reconciliation.
+    pub fn count_external(&mut self, stored: u64, duplicates: u64) {
+        self.counts.read += stored + duplicates;
+        self.counts.stored += stored;
+        self.counts.duplicates += duplicates;
+        self.external_stored += stored;
+    }
+
     fn tick(&mut self) -> Result<()> {
         self.in_chunk += 1;
         if self.in_chunk >= CHUNK {
@@ -252,12 +265,12 @@ impl<'a> Batch<'a> {
             self.conn.execute(
                 "UPDATE source_files SET complete = 1,
                     records_read = ?2,
-                    stored = (SELECT COUNT(*) FROM records WHERE file_id = ?1),
+                    stored = (SELECT COUNT(*) FROM records WHERE file_id = ?1) + ?3,
                     quarantined = (SELECT COUNT(*) FROM quarantine WHERE file_id = ?1),
-                    duplicates = ?2 - (SELECT COUNT(*) FROM records WHERE file_id = ?1)
+                    duplicates = ?2 - (SELECT COUNT(*) FROM records WHERE file_id = ?1) - ?3
                                     - (SELECT COUNT(*) FROM quarantine WHERE file_id = ?1)
                  WHERE id = ?1",
-                params![self.file_id, counts.read as i64],
+                params![self.file_id, counts.read as i64, self.external_stored as i64],
             )?;
         }
         self.conn.execute_batch("COMMIT")?;

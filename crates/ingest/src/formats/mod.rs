@@ -3,6 +3,11 @@
 mod csv_table;
 mod devices;
 mod employees;
+mod eth_jsonl;
+mod eth_token_transfers_csv;
+mod eth_traces_csv;
+mod eth_transactions_csv;
+mod ethereum_etl;
 mod payroll;
 mod shipments;
 
@@ -15,5 +20,9 @@ pub fn all() -> Vec<&'static dyn Format> {
         &payroll::PayrollCsv,
         &shipments::ShipmentsCsv,
         &devices::DevicesCsv,
+        &eth_transactions_csv::EthTransactionsCsv,
+        &eth_token_transfers_csv::EthTokenTransfersCsv,
+        &eth_traces_csv::EthTracesCsv,
+        &eth_jsonl::EthJsonLines,
     ]
 }
