@@ -3,6 +3,11 @@
 mod csv_table;
 mod devices;
 mod employees;
+mod eth_jsonl;
+mod eth_token_transfers_csv;
+mod eth_traces_csv;
+mod eth_transactions_csv;
+mod ethereum_etl;
 mod json_records;
 mod okta;
 mod payroll;
@@ -19,6 +24,10 @@ pub fn all() -> Vec<&'static dyn Format> {
         &payroll::PayrollCsv,
         &shipments::ShipmentsCsv,
         &devices::DevicesCsv,
+        &eth_transactions_csv::EthTransactionsCsv,
+        &eth_token_transfers_csv::EthTokenTransfersCsv,
+        &eth_traces_csv::EthTracesCsv,
+        &eth_jsonl::EthJsonLines,
         &okta::OktaSystemLog,
     ]
 }
