@@ -46,6 +46,8 @@ def main(path):
     scored = []
     pairs = 0
     errors = 0
+    error_kinds = {}
+    errors_on_expected = 0
     start = time.perf_counter()
     for i, row in enumerate(rows):
         query = proxy(f"q{i}", row["schema"], {"name": [row["query"]]})
@@ -57,8 +59,11 @@ def main(path):
             pairs += 1
             try:
                 theirs.append(float(algorithm.compare(query, candidate_proxy(c), config).score))
-            except Exception:  # schema clash and the like: count as no match
+            except Exception as exc:  # schema clash and the like: count as no match
                 errors += 1
+                kind = type(exc).__name__
+                error_kinds[kind] = error_kinds.get(kind, 0) + 1
+                errors_on_expected += c["key"] == row["expected"]
                 theirs.append(0.0)
         scored.append(theirs)
     elapsed = time.perf_counter() - start
@@ -90,7 +95,7 @@ def main(path):
         "variant": "Korean variants: recall at 0.7",
         "unlisted": "unlisted Korean names: false-positive rate",
     }
-    print(f"{len(rows)} queries, {pairs} candidate pairs (nomenklatura errors: {errors})")
+    print(f"{len(rows)} queries, {pairs} candidate pairs; nomenklatura raised on {errors} pairs {error_kinds}, {errors_on_expected} of them the expected entity")
     print(f"| figure | unmask-screen | nomenklatura logic-v2 |")
     print(f"|---|---|---|")
     for k, label in labels.items():
