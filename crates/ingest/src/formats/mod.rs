@@ -3,6 +3,7 @@
 mod csv_table;
 mod devices;
 mod employees;
+mod entra;
 mod eth_jsonl;
 mod eth_token_transfers_csv;
 mod eth_traces_csv;
@@ -29,5 +30,6 @@ pub fn all() -> Vec<&'static dyn Format> {
         &eth_traces_csv::EthTracesCsv,
         &eth_jsonl::EthJsonLines,
         &okta::OktaSystemLog,
+        &entra::EntraSignIns,
     ]
 }
