@@ -1,0 +1,26 @@
+//! Bitcoin and other UTXO chains: from exports to who controls which addresses.
+//!
+//! Data moves one way through this crate:
+//!
+//! * [`parse`]: pure readers for bitcoin-etl transaction JSON lines and Bitcoin Core
+//!   `getblock` (verbosity 2 and 3) JSON, into [`tx::Tx`] with exact satoshi values.
+//! * [`resolve`]: each input is tied to the output it spends (txid, index), whichever
+//!   of the two was read first.
+//! * [`unionfind`] and [`cluster`]: multi-input (common-input-ownership) clustering,
+//!   4 bytes an address, incremental as blocks arrive, with the transactions that
+//!   formed each cluster kept as evidence.
+//! * [`coinjoin`], [`peel`] and [`change`]: transaction classifiers. CoinJoins stop
+//!   clustering; peel chains and change outputs are reported as evidence with a
+//!   confidence, never merged into clusters silently.
+//! * [`graphsense`]: GraphSense's UTXO test world and its address/cluster relations,
+//!   to check our partitions against GraphSense's reference outputs.
+
+pub mod amount;
+pub mod error;
+pub mod parse;
+pub mod resolve;
+pub mod script;
+pub mod tx;
+
+pub use error::{ParseError, UtxoError};
+pub use tx::{Outpoint, Tx, TxIn, TxOut, Txid};
