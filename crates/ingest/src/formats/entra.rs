@@ -146,16 +146,12 @@ struct GeoCoordinates {
 /// A nested value that may arrive as JSON, as JSON text (Log Analytics dynamic
 /// columns exported to CSV or Sentinel samples), or as plain text (the diagnostic
 /// record's top-level `location` is a bare country code).
+#[derive(Default)]
 enum Nested<T> {
+    #[default]
     Absent,
     Value(T),
     Text(String),
-}
-
-impl<T> Default for Nested<T> {
-    fn default() -> Self {
-        Nested::Absent
-    }
 }
 
 impl<T> Nested<T> {
