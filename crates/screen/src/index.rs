@@ -463,3 +463,34 @@ impl ScreeningIndex {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entity::Schema;
+
+    #[test]
+    fn index_is_shareable_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<ScreeningIndex>();
+    }
+
+    #[test]
+    fn a_wallet_in_the_name_field_is_looked_up_as_an_address() {
+        let mut wallet = ListEntity::new("t", "w", Schema::CryptoWallet);
+        wallet.add_crypto("ETH", "0x098B716B8Aaf21512996dC57EB0615e2383E2f96");
+        wallet.add_name(
+            "0x098B716B8Aaf21512996dC57EB0615e2383E2f96",
+            NameStrength::Primary,
+        );
+        let index = ScreeningIndex::build(vec![wallet]);
+        let hits = index
+            .search(
+                &Query::name("0x098b716b8aaf21512996dc57eb0615e2383e2f96"),
+                &Options::default(),
+            )
+            .unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].score, 1.0);
+    }
+}

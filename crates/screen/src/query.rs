@@ -160,13 +160,20 @@ impl PreparedQuery {
             .map(|i| normalize_identifier(i))
             .filter(|i| i.len() >= 4)
             .collect();
-        let crypto_addresses: Vec<String> = query
+        let mut crypto_addresses: Vec<String> = query
             .crypto_addresses
             .iter()
             .filter(|a| a.len() <= 256)
             .map(|a| crate::crypto::normalize_address(a))
             .filter(|a| !a.is_empty())
             .collect();
+        // A batch row often puts a wallet in the name column: look it up as an address too.
+        if let Some(name) = query.name.as_deref().map(str::trim) {
+            let has_digit = name.bytes().any(|b| b.is_ascii_digit());
+            if name.len() >= 25 && has_digit && crate::crypto::looks_like_address(name) {
+                crypto_addresses.push(crate::crypto::normalize_address(name));
+            }
+        }
         if names.is_empty() && identifiers.is_empty() && crypto_addresses.is_empty() {
             return Err(ScreenError::EmptyQuery);
         }
