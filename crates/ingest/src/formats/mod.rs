@@ -9,6 +9,7 @@ mod eth_token_transfers_csv;
 mod eth_traces_csv;
 mod eth_transactions_csv;
 mod ethereum_etl;
+mod google_workspace;
 mod json_records;
 mod okta;
 mod payroll;
@@ -31,5 +32,6 @@ pub fn all() -> Vec<&'static dyn Format> {
         &eth_jsonl::EthJsonLines,
         &okta::OktaSystemLog,
         &entra::EntraSignIns,
+        &google_workspace::GoogleWorkspaceReports,
     ]
 }
