@@ -7,6 +7,7 @@ use crate::data::{name_data, NameData};
 use crate::hangul::{self, System};
 use crate::korean::{self, Reading};
 use crate::text;
+use unicode_normalization::UnicodeNormalization;
 
 /// Most tokens of a name we look at; the rest of a very long name is ignored.
 pub(crate) const MAX_TOKENS: usize = 24;
@@ -115,6 +116,15 @@ fn analyze_text(text: &str, data: &NameData) -> Option<AnalyzedName> {
 pub(crate) fn analyze(name: &str) -> Vec<AnalyzedName> {
     let data = name_data();
     let mut out = Vec::with_capacity(2);
+    // NFC first: decomposed Hangul jamo (macOS file names, some PDFs) and combining breves
+    // (O + U+0306) become the precomposed characters the romanizer and folder know.
+    let composed: String;
+    let name = if name.is_ascii() {
+        name
+    } else {
+        composed = name.nfc().collect();
+        composed.as_str()
+    };
     if hangul::contains_hangul(name) {
         for system in [System::Revised, System::McCuneReischauer] {
             if let Some(a) = analyze_text(&hangul::romanize_name(name, system), data) {
@@ -156,6 +166,12 @@ mod tests {
         assert_eq!(b.tokens.len(), 3);
         assert!(!b.readings.is_empty());
         let h = analyze("김정은");
+        // The same name as decomposed jamo, and a breve as a combining mark.
+        assert_eq!(
+            analyze("\u{1100}\u{1175}\u{11B7}\u{110C}\u{1165}\u{11BC}\u{110B}\u{1173}\u{11AB}"),
+            h
+        );
+        assert_eq!(analyze("Cho\u{306}ng"), analyze("Chŏng"));
         assert!(!h.is_empty());
         assert!(h.iter().all(|v| !v.readings.is_empty()));
         assert!(analyze("   ").is_empty());
