@@ -619,7 +619,12 @@ fn okta_line(buf: &mut Vec<u8>, ctx: &OktaCtx, world: &World, ev: &Ev) {
     push_str(buf, "\",\"version\":\"V4\",\"source\":null}]},\"target\":");
     match ev.kind {
         Kind::Sso | Kind::Refresh => push_str(buf, &ctx.app_targets[emp.company][ev.app as usize]),
-        Kind::Mfa => push_str(buf, "[{\"id\":\"pfd1ab2cd3EF4gh5ij6k7\",\"type\":\"AuthenticatorEnrollment\",\"alternateId\":\"unknown\",\"displayName\":\"Okta Verify\",\"detailEntry\":{\"methodTypeUsed\":\"Use Okta Verify Push\",\"methodUsedVerifiedProperties\":\"[DEVICE_BOUND, HARDWARE_PROTECTED, USER_PRESENCE]\"}}]"),
+        Kind::Mfa => {
+            // The user's Okta Verify enrollment: stable per user.
+            push_str(buf, "[{\"id\":\"pfd");
+            push_b62(buf, mix64(u64::from(ev.emp) ^ 0x0f7a), 17);
+            push_str(buf, "\",\"type\":\"AuthenticatorEnrollment\",\"alternateId\":\"unknown\",\"displayName\":\"Okta Verify\",\"detailEntry\":{\"methodTypeUsed\":\"Use Okta Verify Push\",\"methodUsedVerifiedProperties\":\"[DEVICE_BOUND, HARDWARE_PROTECTED, USER_PRESENCE]\"}}]");
+        }
         _ => push_str(buf, "[]"),
     }
     push_str(buf, "}\n");
