@@ -1,10 +1,13 @@
 //! Grouping findings into cases and scoring them.
 //!
-//! Findings whose weight marks them as a strong link (at least [`LINKING_WEIGHT`])
-//! join all their subjects into one group (union-find): the workers behind one farm
-//! address become one case. Weaker findings attach to the case of each of their
-//! subjects without merging anything, so a co-working IP cannot glue strangers into
-//! one case.
+//! Grouping runs in two passes of a union-find. First, the findings of detectors that
+//! form clusters (a farm's address or egress IP with its workers) join their
+//! subjects: each farm becomes one group. Then other findings whose weight marks
+//! them as a strong link (at least [`LINKING_WEIGHT`]: a shared national id or
+//! payout account) join their subjects too, except that two farm groups are never
+//! merged: workers of two farms who share a stolen identity stay two cases, each
+//! with that finding. Weaker findings attach to the case of each of their subjects
+//! without merging anything, so a co-working IP cannot glue strangers into one case.
 //!
 //! Scoring treats detectors as independent witnesses: per detector the strongest
 //! finding counts fully and further ones add with diminishing weight, and the
@@ -80,6 +83,7 @@ pub fn build_cases(
     findings: &[Finding],
     finding_ids: &[i64],
     decisions: &HashMap<(String, String), Decision>,
+    cluster_detectors: &BTreeSet<&str>,
 ) -> Vec<NewCase> {
     let dismissed = |finding: &Finding| {
         decisions
@@ -97,14 +101,43 @@ pub fn build_cases(
     let mut groups = UnionFind {
         parent: (0..index.len()).collect(),
     };
+    let mut is_cluster = vec![false; index.len()];
+    let mut anchors = BTreeSet::new();
+    let linking = |finding: &Finding| finding.weight >= LINKING_WEIGHT && !dismissed(finding);
     for finding in findings {
-        if finding.weight < LINKING_WEIGHT || dismissed(finding) {
+        if !cluster_detectors.contains(finding.detector.as_str()) || !linking(finding) {
+            continue;
+        }
+        let mut subjects = finding.subjects.iter().map(|s| index[s.as_str()]);
+        if let Some(first) = subjects.next() {
+            is_cluster[first] = true;
+            anchors.insert(finding.subjects[0].as_str());
+            for other in subjects {
+                groups.union(first, other);
+            }
+        }
+    }
+    // Cluster membership belongs to the root.
+    for position in 0..is_cluster.len() {
+        if is_cluster[position] {
+            let root = groups.find(position);
+            is_cluster[root] = true;
+        }
+    }
+    for finding in findings {
+        if cluster_detectors.contains(finding.detector.as_str()) || !linking(finding) {
             continue;
         }
         let mut subjects = finding.subjects.iter().map(|s| index[s.as_str()]);
         if let Some(first) = subjects.next() {
             for other in subjects {
-                groups.union(first, other);
+                let (a, b) = (groups.find(first), groups.find(other));
+                if a == b || (is_cluster[a] && is_cluster[b]) {
+                    continue;
+                }
+                groups.union(a, b);
+                let root = groups.find(a);
+                is_cluster[root] = is_cluster[a] || is_cluster[b];
             }
         }
     }
@@ -144,7 +177,8 @@ pub fn build_cases(
         // account, id) when there is one, else the person.
         let anchor = subjects
             .iter()
-            .find(|s| !is_person(s))
+            .find(|s| anchors.contains(s.as_str()))
+            .or_else(|| subjects.iter().find(|s| !is_person(s)))
             .or(persons.first().copied())
             .cloned()
             .unwrap_or_default();
@@ -203,7 +237,7 @@ mod tests {
                 0.1,
             ),
         ];
-        let cases = build_cases(&findings, &[1, 2], &HashMap::new());
+        let cases = build_cases(&findings, &[1, 2], &HashMap::new(), &BTreeSet::new());
         let farm = cases.iter().find(|c| c.key == "case:address:a").unwrap();
         assert_eq!(farm.subjects, ["address:a", "person:x:1", "person:y:2"]);
         assert_eq!(
@@ -215,6 +249,32 @@ mod tests {
             .iter()
             .any(|c| c.subjects.contains(&"person:z:3".to_string())
                 && !c.subjects.contains(&"person:x:1".to_string())));
+    }
+
+    #[test]
+    fn two_farms_sharing_a_stolen_identity_stay_two_cases() {
+        let findings = vec![
+            finding("farm", &["address:a", "person:x:1", "person:x:2"], 0.7),
+            finding("farm", &["address:b", "person:y:3", "person:y:4"], 0.7),
+            finding(
+                "shared_id",
+                &["identification:9", "person:x:1", "person:y:3"],
+                0.6,
+            ),
+            finding(
+                "shared_id",
+                &["identification:8", "person:y:4", "person:z:5"],
+                0.6,
+            ),
+        ];
+        let clusters = BTreeSet::from(["farm"]);
+        let cases = build_cases(&findings, &[1, 2, 3, 4], &HashMap::new(), &clusters);
+        let a = cases.iter().find(|c| c.key == "case:address:a").unwrap();
+        let b = cases.iter().find(|c| c.key == "case:address:b").unwrap();
+        assert!(a.finding_ids.contains(&3) && b.finding_ids.contains(&3));
+        assert!(!a.subjects.contains(&"person:y:3".to_string()));
+        // A worker outside any farm joins the farm she is linked to.
+        assert!(b.subjects.contains(&"person:z:5".to_string()));
     }
 
     #[test]
@@ -232,7 +292,7 @@ mod tests {
                 decided_at: "2026-01-01T00:00:00Z".into(),
             },
         );
-        let cases = build_cases(&findings, &[7], &decisions);
+        let cases = build_cases(&findings, &[7], &decisions, &BTreeSet::new());
         assert_eq!(cases[0].score, 0.0);
     }
 }

@@ -36,6 +36,12 @@ pub trait Detector: Sync {
     /// One line for `unmask detectors`.
     fn description(&self) -> &'static str;
     fn run(&self, store: &Store) -> Result<Vec<Finding>, DetectError>;
+    /// Whether this detector's multi-subject findings define a case on their own
+    /// (a laptop farm's address or IP with its workers). Two such clusters are never
+    /// merged by weaker links between their members; see `cases`.
+    fn forms_clusters(&self) -> bool {
+        false
+    }
 }
 
 /// What a detect run did.
@@ -72,7 +78,12 @@ pub fn run(store: &mut Store, detectors: &[&dyn Detector]) -> Result<DetectRepor
     }
     let finding_ids = store.replace_findings(run_id, &findings)?;
     let decisions = store.latest_decisions()?;
-    let cases = build_cases(&findings, &finding_ids, &decisions);
+    let clusters: std::collections::BTreeSet<&str> = detectors
+        .iter()
+        .filter(|d| d.forms_clusters())
+        .map(|d| d.id())
+        .collect();
+    let cases = build_cases(&findings, &finding_ids, &decisions, &clusters);
     store.save_cases(&cases)?;
     Ok(DetectReport {
         run_id,

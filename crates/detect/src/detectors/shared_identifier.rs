@@ -38,6 +38,25 @@ impl Detector for SharedIdentifier {
 
     fn run(&self, store: &Store) -> Result<Vec<Finding>, DetectError> {
         let people = People::load(store)?;
+        let mut homes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (person, address, _) in store.links_of_kind("home_address")? {
+            homes.entry(person).or_default().insert(address);
+        }
+        // People who share a home are a household: a joint account or a family
+        // phone is what households have.
+        let one_household = |persons: &BTreeMap<String, i64>| {
+            let mut common: Option<BTreeSet<String>> = None;
+            for person in persons.keys() {
+                let Some(theirs) = homes.get(person) else {
+                    return false;
+                };
+                common = Some(match common {
+                    None => theirs.clone(),
+                    Some(so_far) => so_far.intersection(theirs).cloned().collect(),
+                });
+            }
+            common.is_some_and(|c| !c.is_empty())
+        };
         let mut findings = Vec::new();
         for &(kind, noun, base_weight, severity) in KINDS {
             // identifier -> person -> first record proving the link
@@ -57,9 +76,12 @@ impl Detector for SharedIdentifier {
                 }
                 let companies: BTreeSet<&str> = persons.keys().map(|p| people.company(p)).collect();
                 let names: BTreeSet<&str> = persons.keys().map(|p| people.name(p)).collect();
+                let household = kind != "home_address" && one_household(&persons);
                 let (weight, severity) = if kind == "home_address" && persons.len() >= CROWDED_HOME
                 {
                     (0.3, Severity::Medium)
+                } else if household {
+                    (0.1, Severity::Low)
                 } else {
                     (base_weight, severity)
                 };
@@ -79,7 +101,11 @@ impl Detector for SharedIdentifier {
                         String::new()
                     },
                     who.join(", ")
-                );
+                ) + if household {
+                    " (they share a home: likely one household)"
+                } else {
+                    ""
+                };
                 let evidence = persons
                     .iter()
                     .map(|(person, record)| Evidence {

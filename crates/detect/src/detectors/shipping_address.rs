@@ -22,6 +22,10 @@ impl Detector for ShippingAddress {
         "Devices shipped to an address other than the employee's home; one address receiving several employees' devices"
     }
 
+    fn forms_clusters(&self) -> bool {
+        true
+    }
+
     fn run(&self, store: &Store) -> Result<Vec<Finding>, DetectError> {
         let people = People::load(store)?;
         let mut homes: HashMap<String, BTreeSet<String>> = HashMap::new();

@@ -30,6 +30,10 @@ impl Detector for SharedEgress {
         "One residential egress IP serving most sign-ins of employees of several companies who claim different homes"
     }
 
+    fn forms_clusters(&self) -> bool {
+        true
+    }
+
     fn run(&self, store: &Store) -> Result<Vec<Finding>, DetectError> {
         let shared = shared(store)?;
         // ip -> employee -> (count, first record)
