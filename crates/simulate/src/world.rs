@@ -194,7 +194,6 @@ pub struct Worker {
     pub astrill: Vec<Net>,
     pub china: Option<Net>,
     pub russia: Option<Net>,
-    pub own_agent: usize,
 }
 
 impl Worker {
@@ -938,7 +937,6 @@ impl World {
                 russia: behaviours
                     .contains(&behaviour::RUSSIA)
                     .then(|| *wr.pick(&russia)),
-                own_agent: catalog::AGENT_WINDOWS,
                 behaviours,
             });
         }
