@@ -1014,6 +1014,39 @@ mod tests {
     }
 
     #[test]
+    fn every_log_sample_is_detected_as_its_own_format() {
+        let samples: [(&str, &[u8], &str); 10] = [
+            ("a.ndjson", include_bytes!("../../testdata/logs/okta/panther_okta_systemlog_tests.ndjson"), "okta-system-log"),
+            ("a.json", include_bytes!("../../testdata/logs/okta/azure_sentinel_Okta_CL_first3.json"), "okta-system-log"),
+            ("a.json", include_bytes!("../../testdata/logs/entra/msgraph_docs_beta_signin_list_example1.json"), "entra-signins"),
+            ("a.ndjson", include_bytes!("../../testdata/logs/entra/panther_azure_signinlogs_diag_tests.ndjson"), "entra-signins"),
+            ("a.json", include_bytes!("../../testdata/logs/google_workspace/azure_sentinel_GWorkspace_ReportsAPI_login_CL.json"), "google-workspace-reports"),
+            ("a.ndjson", include_bytes!("../../testdata/logs/google_workspace/panther_gsuite_activityevent_identity_tests.ndjson"), "google-workspace-reports"),
+            ("a.log", include_bytes!("../../testdata/logs/osquery/msticpy_osqueryd.results.log"), "osquery-results"),
+            ("a.log", include_bytes!("../../testdata/logs/osquery/msticpy_osqueryd.snapshots.log"), "osquery-results"),
+            ("a.ndjson", include_bytes!("../../testdata/logs/osquery/panther_osquery_differential_tests.ndjson"), "osquery-results"),
+            ("a.ndjson", include_bytes!("../../testdata/logs/osquery/fleet_usb_devices_snapshot_and_event_format.ndjson"), "osquery-results"),
+        ];
+        let formats = crate::formats::all();
+        for (name, head, expected) in samples {
+            let sample = Sample {
+                path: std::path::Path::new(name),
+                head: &head[..head.len().min(crate::SAMPLE_BYTES)],
+            };
+            let found = crate::detect(&formats, &sample).map(|f| f.name());
+            assert_eq!(found, Ok(expected), "{expected} sample");
+        }
+        let hr = Sample {
+            path: std::path::Path::new("employees.csv"),
+            head: b"employee_id,company_id,full_name,email\nE1,acme,Jane,jane@acme.com\n",
+        };
+        assert_eq!(
+            crate::detect(&formats, &hr).map(|f| f.name()),
+            Ok("employees-csv")
+        );
+    }
+
+    #[test]
     fn keys_are_found_only_as_keys() {
         assert!(has_key(r#"{"eventType" : "x"}"#, "eventType"));
         assert!(!has_key(r#"{"a":"eventType"}"#, "eventType"));

@@ -12,6 +12,7 @@ mod ethereum_etl;
 mod google_workspace;
 mod json_records;
 mod okta;
+mod osquery;
 mod payroll;
 mod shipments;
 mod signin;
@@ -33,5 +34,6 @@ pub fn all() -> Vec<&'static dyn Format> {
         &okta::OktaSystemLog,
         &entra::EntraSignIns,
         &google_workspace::GoogleWorkspaceReports,
+        &osquery::OsqueryResults,
     ]
 }
