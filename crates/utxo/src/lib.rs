@@ -16,11 +16,16 @@
 //!   to check our partitions against GraphSense's reference outputs.
 
 pub mod amount;
+pub mod cluster;
+pub mod coinjoin;
 pub mod error;
+pub mod graph;
+pub mod graphsense;
 pub mod parse;
 pub mod resolve;
 pub mod script;
 pub mod tx;
+pub mod unionfind;
 
 pub use error::{ParseError, UtxoError};
 pub use tx::{Outpoint, Tx, TxIn, TxOut, Txid};

@@ -1,0 +1,436 @@
+//! The UTXO graph: every transaction read so far, its outputs and the inputs that
+//! spend them, with addresses interned to 32-bit ids. It resolves inputs as their
+//! outputs arrive (in any order), classifies CoinJoins and feeds the clusters,
+//! incrementally: [`UtxoGraph::add`] takes transactions, [`UtxoGraph::settle`] clusters
+//! the ones not clustered yet and catches up on inputs resolved since.
+
+use rustc_hash::FxHashMap;
+
+use crate::cluster::Clusters;
+use crate::coinjoin::{self, Coin, Detection, Rules, Shape};
+use crate::script::ScriptType;
+use crate::tx::{Outpoint, Tx, Txid};
+
+/// No address, no transaction.
+pub const NONE: u32 = u32::MAX;
+
+/// Address text to id and back. Outputs locked to several keys (old bare
+/// multisig) get one id for the key set, written `a+b` as GraphSense does; they
+/// take no part in clustering.
+#[derive(Debug, Clone, Default)]
+pub struct AddressBook {
+    ids: FxHashMap<Box<str>, u32>,
+    texts: Vec<Box<str>>,
+}
+
+impl AddressBook {
+    pub fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.texts.len() as u32;
+        let boxed: Box<str> = text.into();
+        self.ids.insert(boxed.clone(), id);
+        self.texts.push(boxed);
+        id
+    }
+
+    /// The id of an output's or input's address list (`NONE` when empty).
+    pub fn intern_list(&mut self, addresses: &[String]) -> u32 {
+        match addresses {
+            [] => NONE,
+            [one] => self.intern(one),
+            several => self.intern(&several.join("+")),
+        }
+    }
+
+    pub fn get(&self, text: &str) -> Option<u32> {
+        self.ids.get(text).copied()
+    }
+
+    pub fn text(&self, id: u32) -> &str {
+        self.texts.get(id as usize).map_or("", |t| t)
+    }
+
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    /// Whether the id stands for a set of keys rather than one address.
+    pub fn is_key_set(&self, id: u32) -> bool {
+        self.text(id).contains('+')
+    }
+
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.texts.iter().map(|t| &**t)
+    }
+}
+
+/// Transaction flags.
+pub mod flags {
+    /// Its inputs have been fed to the clusters.
+    pub const CLUSTERED: u8 = 1;
+    /// Skipped by clustering as a CoinJoin.
+    pub const COINJOIN: u8 = 2;
+    /// The export said whether it is a CoinJoin (GraphSense's `coinjoin` flag).
+    pub const HINTED: u8 = 4;
+    pub const COINBASE: u8 = 8;
+    /// An input was resolved after the transaction was clustered.
+    pub const DIRTY: u8 = 16;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TxRec {
+    pub block: u64,
+    pub time: u64,
+    pub first_input: u64,
+    pub first_output: u64,
+    pub inputs: u32,
+    pub outputs: u32,
+    pub flags: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutRec {
+    pub value: u64,
+    pub address: u32,
+    pub script: ScriptType,
+    /// The transaction that spends it, or [`NONE`].
+    pub spent_by: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InRec {
+    /// Value and address of the spent output; meaningful when `known`.
+    pub value: u64,
+    pub address: u32,
+    pub known: bool,
+    /// The transaction whose output it spends, when that transaction is in the
+    /// graph ([`NONE`] otherwise), and the output's index.
+    pub prev_tx: u32,
+    pub prev_index: u32,
+}
+
+/// What [`UtxoGraph::add`] did with a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    New(u32),
+    /// Already in the graph under this id.
+    Duplicate(u32),
+}
+
+/// What [`UtxoGraph::settle`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Settled {
+    pub clustered: u64,
+    pub coinjoins: u64,
+    pub merges: u64,
+    /// Inputs still waiting for the output they spend (older blocks not read).
+    pub unresolved_inputs: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Skip CoinJoin inputs in clustering (on by default).
+    pub skip_coinjoins: bool,
+    pub rules: Rules,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            skip_coinjoins: true,
+            rules: Rules::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UtxoGraph {
+    pub addresses: AddressBook,
+    txids: Vec<Txid>,
+    by_txid: FxHashMap<Txid, u32>,
+    txs: Vec<TxRec>,
+    outputs: Vec<OutRec>,
+    inputs: Vec<InRec>,
+    waiting: FxHashMap<Outpoint, Vec<u64>>,
+    /// CoinJoin and Tx0 fingerprints of the transactions that matched one.
+    detections: FxHashMap<u32, Vec<Detection>>,
+    clusters: Clusters,
+    /// Transactions added since the last settle.
+    pending: Vec<u32>,
+    dirty: Vec<u32>,
+    options: Options,
+}
+
+impl UtxoGraph {
+    pub fn new(options: Options) -> Self {
+        UtxoGraph {
+            clusters: Clusters::new(),
+            options,
+            ..UtxoGraph::default()
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    pub fn tx_count(&self) -> usize {
+        self.txs.len()
+    }
+
+    pub fn tx_id(&self, txid: &Txid) -> Option<u32> {
+        self.by_txid.get(txid).copied()
+    }
+
+    pub fn txid(&self, tx: u32) -> &Txid {
+        &self.txids[tx as usize]
+    }
+
+    pub fn tx(&self, tx: u32) -> &TxRec {
+        &self.txs[tx as usize]
+    }
+
+    pub fn tx_inputs(&self, tx: u32) -> &[InRec] {
+        let rec = &self.txs[tx as usize];
+        &self.inputs[rec.first_input as usize..rec.first_input as usize + rec.inputs as usize]
+    }
+
+    pub fn tx_outputs(&self, tx: u32) -> &[OutRec] {
+        let rec = &self.txs[tx as usize];
+        &self.outputs[rec.first_output as usize..rec.first_output as usize + rec.outputs as usize]
+    }
+
+    pub fn detections(&self, tx: u32) -> &[Detection] {
+        self.detections.get(&tx).map_or(&[], |d| d)
+    }
+
+    /// Transactions with a CoinJoin or Tx0 fingerprint, ascending.
+    pub fn detected(&self) -> Vec<u32> {
+        let mut ids: Vec<u32> = self.detections.keys().copied().collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    pub fn clusters(&mut self) -> &mut Clusters {
+        &mut self.clusters
+    }
+
+    /// Inputs still waiting for the output they spend.
+    pub fn unresolved(&self) -> u64 {
+        self.waiting.values().map(|v| v.len() as u64).sum()
+    }
+
+    /// Adds one transaction; `coinjoin` is the export's own CoinJoin flag, if any.
+    pub fn add(&mut self, tx: &Tx, coinjoin: Option<bool>) -> Added {
+        if let Some(&id) = self.by_txid.get(&tx.txid) {
+            return Added::Duplicate(id);
+        }
+        let id = self.txs.len() as u32;
+        let mut tx_flags = 0;
+        if tx.coinbase {
+            tx_flags |= flags::COINBASE;
+        }
+        match coinjoin {
+            Some(true) => tx_flags |= flags::HINTED | flags::COINJOIN,
+            Some(false) => tx_flags |= flags::HINTED,
+            None => {}
+        }
+        let first_input = self.inputs.len() as u64;
+        let first_output = self.outputs.len() as u64;
+        for input in &tx.inputs {
+            let position = self.inputs.len() as u64;
+            let mut record = InRec {
+                value: 0,
+                address: NONE,
+                known: false,
+                prev_tx: NONE,
+                prev_index: 0,
+            };
+            if let Some(spent) = &input.spent {
+                record.value = spent.value;
+                record.address = self.addresses.intern_list(&spent.addresses);
+                record.known = true;
+            }
+            if let Some(prev) = input.prev {
+                record.prev_index = prev.index;
+                match self.by_txid.get(&prev.txid).copied() {
+                    Some(prev_tx) => {
+                        self.link(&mut record, id, prev_tx, prev.index);
+                    }
+                    None => self.waiting.entry(prev).or_default().push(position),
+                }
+            }
+            self.inputs.push(record);
+        }
+        for output in &tx.outputs {
+            let address = if output.script_type == ScriptType::NullData {
+                NONE
+            } else {
+                self.addresses.intern_list(&output.addresses)
+            };
+            self.outputs.push(OutRec {
+                value: output.value,
+                address,
+                script: output.script_type,
+                spent_by: NONE,
+            });
+        }
+        self.txids.push(tx.txid);
+        self.by_txid.insert(tx.txid, id);
+        self.txs.push(TxRec {
+            block: tx.block,
+            time: tx.time,
+            first_input,
+            first_output,
+            inputs: tx.inputs.len() as u32,
+            outputs: tx.outputs.len() as u32,
+            flags: tx_flags,
+        });
+        self.pending.push(id);
+        if !self.waiting.is_empty() {
+            for index in 0..tx.outputs.len() as u32 {
+                let outpoint = Outpoint {
+                    txid: tx.txid,
+                    index,
+                };
+                if let Some(positions) = self.waiting.remove(&outpoint) {
+                    for position in positions {
+                        let mut record = self.inputs[position as usize];
+                        let spender = self.spender_of(position);
+                        self.link(&mut record, spender, id, index);
+                        self.inputs[position as usize] = record;
+                        let rec = &mut self.txs[spender as usize];
+                        if rec.flags & flags::CLUSTERED != 0 && rec.flags & flags::DIRTY == 0 {
+                            rec.flags |= flags::DIRTY;
+                            self.dirty.push(spender);
+                        }
+                    }
+                }
+            }
+        }
+        Added::New(id)
+    }
+
+    /// Ties an input of `spender` to output `index` of `prev_tx`.
+    fn link(&mut self, record: &mut InRec, spender: u32, prev_tx: u32, index: u32) {
+        let prev = self.txs[prev_tx as usize];
+        if index >= prev.outputs {
+            return;
+        }
+        let output = &mut self.outputs[(prev.first_output + index as u64) as usize];
+        output.spent_by = spender;
+        record.prev_tx = prev_tx;
+        record.prev_index = index;
+        record.value = output.value;
+        record.address = output.address;
+        record.known = true;
+    }
+
+    /// The transaction an input belongs to (binary search over first inputs).
+    fn spender_of(&self, position: u64) -> u32 {
+        let at = self.txs.partition_point(|t| t.first_input <= position);
+        at.saturating_sub(1) as u32
+    }
+
+    /// The CoinJoin checks' view of a transaction.
+    pub fn shape(&self, tx: u32) -> Shape<'_> {
+        let rec = &self.txs[tx as usize];
+        let coin = |value: u64, address: u32, known: bool, script: Option<ScriptType>| Coin {
+            value,
+            address: (known && address != NONE && !self.addresses.is_key_set(address))
+                .then(|| self.addresses.text(address)),
+            script,
+        };
+        Shape {
+            coinbase: rec.flags & flags::COINBASE != 0,
+            inputs: self
+                .tx_inputs(tx)
+                .iter()
+                .map(|i| {
+                    let script = (i.prev_tx != NONE).then(|| {
+                        self.outputs[(self.txs[i.prev_tx as usize].first_output
+                            + i.prev_index as u64) as usize]
+                            .script
+                    });
+                    coin(i.value, i.address, i.known, script)
+                })
+                .collect(),
+            outputs: self
+                .tx_outputs(tx)
+                .iter()
+                .map(|o| coin(o.value, o.address, true, Some(o.script)))
+                .collect(),
+        }
+    }
+
+    /// The distinct single-key input addresses of a transaction.
+    pub fn input_addresses(&self, tx: u32) -> Vec<u32> {
+        let mut ids: Vec<u32> = self
+            .tx_inputs(tx)
+            .iter()
+            .filter(|i| i.known && i.address != NONE && !self.addresses.is_key_set(i.address))
+            .map(|i| i.address)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// Classifies and clusters every transaction added since the last call, and
+    /// joins inputs resolved since into the clusters of their transactions.
+    pub fn settle(&mut self) -> Settled {
+        let mut report = Settled::default();
+        let pending = std::mem::take(&mut self.pending);
+        for tx in pending {
+            let detections = coinjoin::detect(&self.shape(tx), &self.options.rules);
+            let rec = &mut self.txs[tx as usize];
+            if rec.flags & flags::HINTED == 0 && self.options.rules.stops_clustering(&detections) {
+                rec.flags |= flags::COINJOIN;
+            }
+            rec.flags |= flags::CLUSTERED;
+            let is_coinjoin = rec.flags & flags::COINJOIN != 0;
+            if !detections.is_empty() {
+                self.detections.insert(tx, detections);
+            }
+            report.clustered += 1;
+            if is_coinjoin {
+                report.coinjoins += 1;
+                if self.options.skip_coinjoins {
+                    continue;
+                }
+            }
+            let addresses = self.input_addresses(tx);
+            self.clusters.grow(self.addresses.len());
+            report.merges += self.clusters.add_tx(tx, &addresses) as u64;
+        }
+        let dirty = std::mem::take(&mut self.dirty);
+        for tx in dirty {
+            let rec = &mut self.txs[tx as usize];
+            rec.flags &= !flags::DIRTY;
+            if rec.flags & flags::COINJOIN != 0 && self.options.skip_coinjoins {
+                continue;
+            }
+            let addresses = self.input_addresses(tx);
+            self.clusters.grow(self.addresses.len());
+            report.merges += self.clusters.add_tx(tx, &addresses) as u64;
+        }
+        self.clusters.grow(self.addresses.len());
+        report.unresolved_inputs = self.unresolved();
+        report
+    }
+
+    pub fn is_coinjoin(&self, tx: u32) -> bool {
+        self.txs[tx as usize].flags & flags::COINJOIN != 0
+    }
+
+    /// The transaction of a txid text.
+    pub fn find_tx(&self, text: &str) -> Option<u32> {
+        self.tx_id(&crate::tx::parse_txid(text)?)
+    }
+}
