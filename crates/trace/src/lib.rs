@@ -14,3 +14,5 @@
 
 pub mod amount;
 pub mod chain;
+pub mod labels;
+pub mod taint;

@@ -50,9 +50,12 @@ pub(crate) enum Col {
     ContractAddress,
     Nonce,
     Type,
+    GasUsed,
+    GasPrice,
+    EffectivePrice,
 }
 
-const COLUMNS: usize = 19;
+const COLUMNS: usize = 22;
 
 impl Col {
     fn aliases(self) -> &'static [&'static str] {
@@ -76,6 +79,9 @@ impl Col {
             Col::ContractAddress => &["receipt_contract_address"],
             Col::Nonce => &["nonce"],
             Col::Type => &["type"],
+            Col::GasUsed => &["receipt_gas_used"],
+            Col::GasPrice => &["gas_price"],
+            Col::EffectivePrice => &["receipt_effective_gas_price"],
         }
     }
 
@@ -99,6 +105,9 @@ impl Col {
         Col::ContractAddress,
         Col::Nonce,
         Col::Type,
+        Col::GasUsed,
+        Col::GasPrice,
+        Col::EffectivePrice,
     ];
 
     fn find(name: &str) -> Option<Col> {
@@ -432,6 +441,25 @@ fn hash(row: &dyn RowView) -> Result<Option<[u8; 32]>, String> {
     }
 }
 
+/// Gas fee of a transaction with receipts: gas used times the effective price
+/// (`receipt_effective_gas_price`, else `gas_price`); 0 without receipts.
+fn fee(row: &dyn RowView) -> Result<u128, String> {
+    let Some(used) = row.get(Col::GasUsed) else {
+        return Ok(0);
+    };
+    let Some(price) = row.get(Col::EffectivePrice).or_else(|| row.get(Col::GasPrice)) else {
+        return Ok(0);
+    };
+    let used: u128 = used
+        .parse()
+        .map_err(|_| format!("receipt_gas_used {used:?} is not a whole number"))?;
+    let price: u128 = price
+        .parse()
+        .map_err(|_| format!("gas price {price:?} is not a whole number"))?;
+    used.checked_mul(price)
+        .ok_or_else(|| "gas fee overflows".to_string())
+}
+
 /// A status column: `1`/`0` (also `True`/`False`); absent means success.
 fn succeeded(row: &dyn RowView) -> Result<bool, String> {
     match row.get(Col::Status) {
@@ -481,6 +509,7 @@ pub(crate) fn convert(
                 asset: Asset::Native,
                 amount,
                 failed: !succeeded(row)?,
+                fee: fee(row)?,
                 line,
             })
         }
@@ -501,6 +530,7 @@ pub(crate) fn convert(
                 asset: Asset::Token(token),
                 amount,
                 failed: false,
+                fee: 0,
                 line,
             })
         }
@@ -551,6 +581,7 @@ fn trace(
             asset: Asset::Native,
             amount,
             failed,
+            fee: 0,
             line,
         });
     }
@@ -602,6 +633,7 @@ fn trace(
         asset: Asset::Native,
         amount,
         failed,
+        fee: 0,
         line,
     })
 }

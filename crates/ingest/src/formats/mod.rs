@@ -11,11 +11,13 @@ mod eth_transactions_csv;
 mod ethereum_etl;
 mod google_workspace;
 mod json_records;
+mod ofac_addresses;
 mod okta;
 mod osquery;
 mod payroll;
 mod shipments;
 mod signin;
+mod tagpack;
 mod timestamp;
 
 use crate::Format;
@@ -31,6 +33,8 @@ pub fn all() -> Vec<&'static dyn Format> {
         &eth_token_transfers_csv::EthTokenTransfersCsv,
         &eth_traces_csv::EthTracesCsv,
         &eth_jsonl::EthJsonLines,
+        &tagpack::TagPack,
+        &ofac_addresses::OfacAddresses,
         &okta::OktaSystemLog,
         &entra::EntraSignIns,
         &google_workspace::GoogleWorkspaceReports,

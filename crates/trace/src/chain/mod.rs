@@ -48,6 +48,10 @@ pub type Address = [u8; 20];
 /// from, like ERC-20 mints: value that enters the chain.
 pub const MINT: Address = [0; 20];
 
+/// Where gas fees go: one pseudo address standing for "burnt or paid to the block
+/// producer", so that fees leave an address like any transfer and the books close.
+pub const FEES: Address = [0xff; 20];
+
 /// Lower-case `0x` text of an address.
 pub fn address_text(address: &Address) -> String {
     format!("0x{}", hex::encode(address))
@@ -116,9 +120,12 @@ impl SubKey {
         SubKey((2 << 62) | (hash & ((1 << 62) - 1)))
     }
 
+    /// The gas fee a transaction's sender paid.
+    pub const FEE: SubKey = SubKey(u64::MAX);
+
     /// A block reward or genesis allocation, by its index in the block.
     pub fn reward(index: u64) -> SubKey {
-        SubKey((3 << 62) | (index & ((1 << 62) - 1)))
+        SubKey((3 << 62) | (index & ((1 << 61) - 1)))
     }
 }
 
@@ -160,6 +167,9 @@ pub struct RawTransfer {
     pub amount: U256,
     /// Reverted transaction or failed call: kept, never money.
     pub failed: bool,
+    /// Gas fee the sender paid (wei), when the export has receipts; stored as a
+    /// second edge to [`FEES`] (fees are paid by failed transactions too).
+    pub fee: u128,
     /// 1-based line in the source file.
     pub line: u64,
 }

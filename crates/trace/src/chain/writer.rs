@@ -268,6 +268,19 @@ impl ChainWriter {
             sub: transfer.sub.0,
             amount: split_amount(amount),
         };
+        let fee_row = if transfer.fee > 0 {
+            let fees = self.address_id(&super::FEES)?;
+            Some(SegRow {
+                dst: fees,
+                asset: 0,
+                flags: 0,
+                sub: super::SubKey::FEE.0,
+                amount: split_amount(transfer.fee),
+                ..row
+            })
+        } else {
+            None
+        };
         let Some(current) = self.current.as_mut() else {
             return Ok(Pushed::Duplicate);
         };
@@ -275,6 +288,18 @@ impl ChainWriter {
             file: u32::try_from(current.file_id).unwrap_or(u32::MAX),
             ..row
         };
+        if let Some(fee_row) = fee_row {
+            let fee_row = SegRow {
+                file: row.file,
+                ..fee_row
+            };
+            current
+                .out
+                .write_all(bytemuck::bytes_of(&fee_row))
+                .map_err(io_error(&current.tmp))?;
+            current.rows += 1;
+            current.totals.money += 1;
+        }
         if flags & FLAG_BIG != 0 {
             current
                 .big
@@ -498,6 +523,7 @@ mod tests {
             asset: Asset::Native,
             amount: U256::from_u128(amount),
             failed: false,
+            fee: 0,
             line: block + 1,
         }
     }
