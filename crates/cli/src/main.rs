@@ -5,7 +5,9 @@
 mod cases;
 mod demo;
 mod ingest;
+mod label;
 mod registry;
+mod trace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,6 +64,12 @@ enum Command {
     Report(cases::ReportArgs),
     /// Simulate a small world, ingest it, detect, and print the ranked cases.
     Demo(demo::DemoArgs),
+    /// Follow tainted funds through the chain store (poison, haircut, FIFO).
+    Trace(trace::TraceArgs),
+    /// Add or list address labels (exchange, mixer, bridge, sanction...).
+    Label(label::LabelArgs),
+    /// Benchmark the chain store: ingest rate, bytes per edge, trace latency.
+    Bench(trace::BenchArgs),
     /// Measure the cases against a simulated world's truth.json (recall, precision, farms, look-alikes).
     Evaluate(cases::EvaluateArgs),
 }
@@ -135,6 +143,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Case(args) => cases::case(&data_dir, args),
         Command::Report(args) => cases::report(&data_dir, args),
         Command::Demo(args) => demo::demo(args),
+        Command::Trace(args) => trace::trace(&data_dir, args),
+        Command::Label(args) => label::label(&data_dir, args),
+        Command::Bench(args) => trace::bench(args),
         Command::Evaluate(args) => cases::evaluate(&data_dir, args),
     }
 }

@@ -13,6 +13,7 @@
 //!   deposits, fresh addresses, consolidation, tainted exchange deposits).
 
 pub mod amount;
+pub mod bench;
 pub mod chain;
 pub mod labels;
 pub mod taint;
