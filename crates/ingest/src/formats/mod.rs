@@ -1,5 +1,8 @@
 //! The registry of input formats: one file per format, one line each in [`all`].
 
+mod btc_etl_jsonl;
+mod btc_getblock;
+mod btc_shared;
 mod csv_table;
 mod devices;
 mod employees;
@@ -33,6 +36,8 @@ pub fn all() -> Vec<&'static dyn Format> {
         &eth_token_transfers_csv::EthTokenTransfersCsv,
         &eth_traces_csv::EthTracesCsv,
         &eth_jsonl::EthJsonLines,
+        &btc_etl_jsonl::BitcoinEtlJsonLines,
+        &btc_getblock::BitcoinCoreGetBlock,
         &tagpack::TagPack,
         &ofac_addresses::OfacAddresses,
         &okta::OktaSystemLog,
