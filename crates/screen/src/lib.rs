@@ -12,6 +12,8 @@
 //! - **matching** (`index`, `score`): [`ScreeningIndex`] with an inverted index over
 //!   name keys and exact maps for identifiers and crypto addresses; [`ScreeningIndex::search`]
 //!   returns [`Match`]es scored in [0, 1] with one [`Feature`] line per reason.
+//! - **interchange** (`props`, `yente`): list entities as FollowTheMoney-style properties
+//!   (how unmask's store keeps them) and yente's `/match` and `/search` shapes.
 //!
 //! ```
 //! use unmask_screen::{ListEntity, NameStrength, Options, Query, Schema, ScreeningIndex};
@@ -33,10 +35,12 @@ pub mod hangul;
 mod index;
 pub mod korean;
 mod names;
+pub mod props;
 mod query;
 mod score;
 pub mod sources;
 pub mod text;
+pub mod yente;
 
 pub use entity::{
     BirthDate, CryptoAddress, DateAgreement, EntityName, Gender, Identifier, ListEntity,
