@@ -464,7 +464,7 @@ pub fn search(
     let matches: Vec<Match> = index
         .search(&query, &options)?
         .into_iter()
-        .filter(|m| list.is_none_or(|l| index.entity(m.entity).list == l))
+        .filter(|m| list.map_or(true, |l| index.entity(m.entity).list == l))
         .collect();
     Ok(SearchResponse {
         limit,
