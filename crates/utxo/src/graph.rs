@@ -161,6 +161,8 @@ pub struct UtxoGraph {
     /// CoinJoin and Tx0 fingerprints of the transactions that matched one.
     detections: FxHashMap<u32, Vec<Detection>>,
     clusters: Clusters,
+    /// The first transaction each address appeared in (one-time change).
+    first_seen: Vec<u32>,
     /// Transactions added since the last settle.
     pending: Vec<u32>,
     dirty: Vec<u32>,
@@ -254,7 +256,7 @@ impl UtxoGraph {
             };
             if let Some(spent) = &input.spent {
                 record.value = spent.value;
-                record.address = self.addresses.intern_list(&spent.addresses);
+                record.address = self.intern_at(&spent.addresses, id);
                 record.known = true;
             }
             if let Some(prev) = input.prev {
@@ -272,7 +274,7 @@ impl UtxoGraph {
             let address = if output.script_type == ScriptType::NullData {
                 NONE
             } else {
-                self.addresses.intern_list(&output.addresses)
+                self.intern_at(&output.addresses, id)
             };
             self.outputs.push(OutRec {
                 value: output.value,
@@ -315,6 +317,38 @@ impl UtxoGraph {
             }
         }
         Added::New(id)
+    }
+
+    fn intern_at(&mut self, addresses: &[String], tx: u32) -> u32 {
+        let id = self.addresses.intern_list(addresses);
+        if id != NONE && id as usize == self.first_seen.len() {
+            self.first_seen.push(tx);
+        }
+        id
+    }
+
+    /// The first transaction an address appeared in.
+    pub fn first_seen(&self, address: u32) -> Option<u32> {
+        self.first_seen.get(address as usize).copied()
+    }
+
+    /// What the enabled change heuristics say about a transaction's outputs.
+    pub fn change_guesses(
+        &self,
+        tx: u32,
+        options: &crate::change::ChangeOptions,
+    ) -> Vec<crate::change::ChangeGuess> {
+        if !options.any() {
+            return Vec::new();
+        }
+        let seen_before: Vec<bool> = self
+            .tx_outputs(tx)
+            .iter()
+            .map(|o| {
+                o.address != NONE && self.first_seen(o.address).is_some_and(|first| first < tx)
+            })
+            .collect();
+        crate::change::guess(&self.shape(tx), &seen_before, options)
     }
 
     /// Ties an input of `spender` to output `index` of `prev_tx`.

@@ -16,12 +16,14 @@
 //!   to check our partitions against GraphSense's reference outputs.
 
 pub mod amount;
+pub mod change;
 pub mod cluster;
 pub mod coinjoin;
 pub mod error;
 pub mod graph;
 pub mod graphsense;
 pub mod parse;
+pub mod peel;
 pub mod resolve;
 pub mod script;
 pub mod tx;
