@@ -177,7 +177,7 @@ pub fn guess(shape: &Shape<'_>, seen_before: &[bool], options: &ChangeOptions) -
         }
     }
     if options.round_number && spendable.len() == 2 {
-        let round = |v: u64| v > 0 && v % 100_000 == 0;
+        let round = |v: u64| v > 0 && v.is_multiple_of(100_000);
         let (a, b) = (spendable[0], spendable[1]);
         match (round(shape.outputs[a].value), round(shape.outputs[b].value)) {
             (true, false) => push(

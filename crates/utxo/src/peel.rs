@@ -63,7 +63,7 @@ fn shaped_children(graph: &UtxoGraph, tx: u32) -> Vec<u32> {
         .iter()
         .filter(|o| o.address != NONE)
         .collect();
-    outputs.sort_by(|a, b| b.value.cmp(&a.value));
+    outputs.sort_by_key(|o| std::cmp::Reverse(o.value));
     outputs
         .into_iter()
         .map(|o| o.spent_by)
