@@ -259,7 +259,7 @@ fn normalize(outer: &SignIn<'_>) -> Result<AuthEvent, String> {
         outcome: outcome.to_string(),
         outcome_reason,
         source_ip: source_ip.map(|ip| signin::canonical_ip(ip).unwrap_or_else(|| ip.to_string())),
-        country: signin::owned(
+        country: signin::country(
             location
                 .and_then(|l| l.country_or_region.as_deref())
                 .or(bare_country),

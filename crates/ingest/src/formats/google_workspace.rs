@@ -200,7 +200,7 @@ fn normalize(
         outcome: outcome.to_string(),
         outcome_reason,
         source_ip,
-        country: network.and_then(|n| signin::owned(n.region_code.as_deref())),
+        country: signin::country(network.and_then(|n| n.region_code.as_deref())),
         region: network.and_then(|n| signin::owned(n.subdivision_code.as_deref())),
         city: None,
         latitude: None,

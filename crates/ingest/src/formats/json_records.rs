@@ -149,6 +149,17 @@ fn read_lines(
         }
         let text = match std::str::from_utf8(content) {
             Ok(text) => text,
+            Err(error) if error.error_len().is_none() && length.total == length.content => {
+                // The last line ends inside a character: the file was cut there.
+                let reason =
+                    match serde_json::from_slice::<de::IgnoredAny>(&content[..error.valid_up_to()])
+                    {
+                        Err(error) => json_error_reason(number, &error),
+                        Ok(_) => format!("line {number}: truncated inside a UTF-8 character"),
+                    };
+                sink.quarantine(at, &reason, content)?;
+                continue;
+            }
             Err(error) => {
                 let reason = format!(
                     "line {number}: not valid UTF-8 (bad byte at position {})",
@@ -1013,9 +1024,8 @@ mod tests {
         assert!(quarantined[0].1.contains("outside any JSON value"));
     }
 
-    #[test]
-    fn every_log_sample_is_detected_as_its_own_format() {
-        let samples: [(&str, &[u8], &str); 10] = [
+    /// Every log sample: (file name, bytes, format that reads it).
+    const SAMPLES: [(&str, &[u8], &str); 10] = [
             ("a.ndjson", include_bytes!("../../testdata/logs/okta/panther_okta_systemlog_tests.ndjson"), "okta-system-log"),
             ("a.json", include_bytes!("../../testdata/logs/okta/azure_sentinel_Okta_CL_first3.json"), "okta-system-log"),
             ("a.json", include_bytes!("../../testdata/logs/entra/msgraph_docs_beta_signin_list_example1.json"), "entra-signins"),
@@ -1027,8 +1037,11 @@ mod tests {
             ("a.ndjson", include_bytes!("../../testdata/logs/osquery/panther_osquery_differential_tests.ndjson"), "osquery-results"),
             ("a.ndjson", include_bytes!("../../testdata/logs/osquery/fleet_usb_devices_snapshot_and_event_format.ndjson"), "osquery-results"),
         ];
+
+    #[test]
+    fn every_log_sample_is_detected_as_its_own_format() {
         let formats = crate::formats::all();
-        for (name, head, expected) in samples {
+        for (name, head, expected) in SAMPLES {
             let sample = Sample {
                 path: std::path::Path::new(name),
                 head: &head[..head.len().min(crate::SAMPLE_BYTES)],
@@ -1043,6 +1056,97 @@ mod tests {
         assert_eq!(
             crate::detect(&formats, &hr).map(|f| f.name()),
             Ok("employees-csv")
+        );
+    }
+
+    /// Reads `bytes` with a format; the number of records, or the error.
+    fn records_of(format: &dyn crate::Format, bytes: &[u8]) -> Result<usize, String> {
+        let mut sink = MemorySink::default();
+        let mut reader = bytes;
+        let mut input = Input {
+            path: "fuzz",
+            reader: &mut reader,
+            org: None,
+        };
+        format
+            .read(&mut input, &mut sink)
+            .map_err(|e| e.to_string())?;
+        Ok(sink.records.len())
+    }
+
+    #[test]
+    fn a_cut_anywhere_keeps_every_record_before_it_and_never_panics() {
+        let log_formats: Vec<&dyn crate::Format> = SAMPLES
+            .iter()
+            .map(|(_, _, name)| crate::by_name(name).unwrap())
+            .collect();
+        for (_, bytes, name) in SAMPLES {
+            let own = crate::by_name(name).unwrap();
+            let step = (bytes.len() / 60).max(1);
+            let mut before = 0;
+            for cut in (0..bytes.len()).step_by(step).chain([bytes.len()]) {
+                let prefix = &bytes[..cut];
+                let records = records_of(own, prefix).unwrap();
+                assert!(records >= before, "{name}: cut at {cut} lost records");
+                before = records;
+                for other in &log_formats {
+                    assert!(records_of(*other, prefix).is_ok());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mangled_bytes_never_make_a_format_panic() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let log_formats: Vec<&dyn crate::Format> = SAMPLES
+            .iter()
+            .map(|(_, _, name)| crate::by_name(name).unwrap())
+            .collect();
+        for (_, bytes, _) in SAMPLES {
+            let bytes = &bytes[..bytes.len().min(16 * 1024)];
+            for _ in 0..40 {
+                let mut mangled = bytes.to_vec();
+                for _ in 0..1 + next() % 8 {
+                    let at = (next() % mangled.len() as u64) as usize;
+                    // Structural bytes break framing more often than random ones.
+                    const PICKS: &[u8] = b"{}[]\",:\n\xff\xc3 0";
+                    mangled[at] = if next() % 2 == 0 {
+                        PICKS[(next() % PICKS.len() as u64) as usize]
+                    } else {
+                        next() as u8
+                    };
+                }
+                for format in &log_formats {
+                    assert!(records_of(*format, &mangled).is_ok());
+                }
+            }
+        }
+        let noise: Vec<u8> = (0..20_000).map(|_| next() as u8).collect();
+        for format in &log_formats {
+            assert!(records_of(*format, &noise).is_ok());
+        }
+    }
+
+    #[test]
+    fn a_last_line_cut_inside_a_character_is_truncated_json() {
+        let (seen, quarantined) = frame(
+            "{\"a\":1}\n{\"city\":\"Z\u{fc}rich\"}".as_bytes()[..19].as_ref(),
+            &[],
+        );
+        assert_eq!(seen.len(), 1);
+        assert_eq!(
+            quarantined,
+            [(
+                2,
+                "line 2: truncated JSON (EOF while parsing a string)".to_string()
+            )]
         );
     }
 

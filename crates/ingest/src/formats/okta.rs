@@ -320,7 +320,7 @@ fn from_log_event(event: &LogEvent<'_>) -> Result<AuthEvent, String> {
         outcome: outcome.to_string(),
         outcome_reason,
         source_ip: source_ip.map(|ip| signin::canonical_ip(ip).unwrap_or_else(|| ip.to_string())),
-        country: signin::owned(geo.and_then(|g| text(&g.country))),
+        country: signin::country(geo.and_then(|g| text(&g.country))),
         region: signin::owned(geo.and_then(|g| text(&g.state))),
         city: signin::owned(geo.and_then(|g| text(&g.city))),
         latitude: point.and_then(|p| p.lat.as_ref()).and_then(Scalar::as_f64),
@@ -375,7 +375,8 @@ fn from_sentinel(row: &SentinelRow<'_>) -> Result<AuthEvent, String> {
         outcome: outcome.to_string(),
         outcome_reason,
         source_ip: source_ip.map(|ip| signin::canonical_ip(ip).unwrap_or_else(|| ip.to_string())),
-        country: pick(&row.country, |g| signin::owned(text(&g.country))),
+        country: pick(&row.country, |g| signin::owned(text(&g.country)))
+            .and_then(|c| signin::country(Some(&c))),
         region: pick(&row.state, |g| signin::owned(text(&g.state))),
         city: pick(&row.city, |g| signin::owned(text(&g.city))),
         latitude: if client_has_geo {
@@ -487,7 +488,7 @@ mod tests {
         assert_eq!(auth.event_type, "user.session.start");
         assert_eq!(auth.outcome, "success");
         assert_eq!(auth.source_ip.as_deref(), Some("2001:db8::7"));
-        assert_eq!(auth.country.as_deref(), Some("United States"));
+        assert_eq!(auth.country.as_deref(), Some("US"), "United States");
         assert_eq!(auth.region.as_deref(), Some("Texas"));
         assert_eq!(auth.latitude, Some(32.78));
         assert_eq!(auth.asn, Some(9009));
@@ -507,7 +508,7 @@ mod tests {
         let sink = read(line.as_bytes());
         let auth = auths(&sink)[0];
         assert_eq!(auth.source_ip.as_deref(), Some("203.0.113.9"));
-        assert_eq!(auth.country.as_deref(), Some("Japan"));
+        assert_eq!(auth.country.as_deref(), Some("JP"), "Japan");
         assert_eq!(auth.outcome, "unknown");
         assert_eq!(auth.outcome_reason.as_deref(), Some("CHALLENGE"));
         assert_eq!((auth.asn, auth.is_proxy, auth.latitude), (None, None, None));

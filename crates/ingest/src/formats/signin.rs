@@ -2,7 +2,9 @@
 //! record a sign-in becomes, and the IP address entity that lets the graph join
 //! sign-ins from one egress address (or one /24, or one ASN) across employees.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::OnceLock;
 
 use unmask_model::{AuthEvent, EntityFragment, Event, Parsed};
 
@@ -108,6 +110,49 @@ pub(crate) fn owned(value: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The ISO 3166-1 alpha-2 code of a country as the providers write it (Okta: `United
+/// States`; Entra and Google: `US`), so that sign-ins compare with each other and with
+/// the claimed country of HR data. Names not in the table are kept as given.
+pub(crate) fn country(value: Option<&str>) -> Option<String> {
+    let value = value
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && *v != "null")?;
+    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Some(value.to_ascii_uppercase());
+    }
+    let table = countries();
+    let code = table
+        .exact
+        .get(value)
+        .copied()
+        .or_else(|| table.folded.get(&value.to_lowercase()).copied());
+    Some(code.unwrap_or(value).to_string())
+}
+
+struct Countries {
+    exact: HashMap<&'static str, &'static str>,
+    folded: HashMap<String, &'static str>,
+}
+
+/// The table in `countries.tsv`, read once.
+fn countries() -> &'static Countries {
+    static TABLE: OnceLock<Countries> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut exact = HashMap::new();
+        let mut folded = HashMap::new();
+        for line in include_str!("countries.tsv").lines() {
+            if line.starts_with('#') {
+                continue;
+            }
+            if let Some((name, code)) = line.split_once('\t') {
+                exact.insert(name, code);
+                folded.insert(name.to_lowercase(), code);
+            }
+        }
+        Countries { exact, folded }
+    })
+}
+
 /// Joins the non-empty parts with " / " (e.g. device type, OS and browser).
 pub(crate) fn describe(parts: &[Option<&str>]) -> Option<String> {
     let mut out = String::new();
@@ -141,6 +186,20 @@ mod tests {
             Some("2001:db8::1")
         );
         assert_eq!(canonical_ip("unknown"), None);
+    }
+
+    #[test]
+    fn countries_become_alpha_2_codes() {
+        assert_eq!(country(Some("United States")).as_deref(), Some("US"));
+        assert_eq!(country(Some("south korea")).as_deref(), Some("KR"));
+        assert_eq!(country(Some("North Korea")).as_deref(), Some("KP"));
+        assert_eq!(country(Some("Russia")).as_deref(), Some("RU"));
+        assert_eq!(country(Some("cn")).as_deref(), Some("CN"));
+        assert_eq!(country(Some("Atlantis")).as_deref(), Some("Atlantis"));
+        assert_eq!(country(Some(" ")), None);
+        let table = countries();
+        assert!(table.exact.len() > 300, "{}", table.exact.len());
+        assert!(table.exact.values().all(|code| code.len() == 2));
     }
 
     #[test]
