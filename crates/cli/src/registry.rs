@@ -9,5 +9,6 @@ pub fn detectors() -> Vec<&'static dyn Detector> {
     let mut all: Vec<&'static dyn Detector> =
         vec![&detectors::SharedIdentifier, &detectors::ShippingAddress];
     all.extend(unmask_workforce::detectors());
+    all.extend(unmask_trace::detectors::all());
     all
 }

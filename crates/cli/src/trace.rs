@@ -334,7 +334,7 @@ pub fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 command: "bench".to_string(),
             };
             let started = Instant::now();
-            let report = unmask_ingest::ingest(&mut store, &[file.clone()], &options)?;
+            let report = unmask_ingest::ingest(&mut store, std::slice::from_ref(&file), &options)?;
             let seconds = started.elapsed().as_secs_f64();
             println!(
                 "ingest {name}: {} rows ({:.0} MB) in {:.2} s = {:.0} rows/s ({:.0} MB/s), stored {}, reconciled {}",

@@ -15,5 +15,6 @@
 pub mod amount;
 pub mod bench;
 pub mod chain;
+pub mod detectors;
 pub mod labels;
 pub mod taint;
