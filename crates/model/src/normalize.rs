@@ -60,14 +60,99 @@ pub fn address(raw: &str) -> Option<String> {
             _ => ' ',
         })
         .collect();
-    let mut tokens: Vec<&str> = Vec::new();
-    for token in cleaned.split_whitespace() {
-        tokens.push(abbreviate(token));
+    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let mut tokens: Vec<&str> = Vec::with_capacity(words.len());
+    let mut index = 0;
+    while index < words.len() {
+        // US state names, which may span up to three words, become their codes.
+        if let Some((code, used)) = state_code(&words[index..]) {
+            tokens.push(code);
+            index += used;
+            continue;
+        }
+        tokens.push(abbreviate(words[index]));
+        index += 1;
     }
     if tokens.is_empty() {
         return None;
     }
     Some(tokens.join(" "))
+}
+
+const US_STATES: &[(&str, &str)] = &[
+    ("ALABAMA", "AL"),
+    ("ALASKA", "AK"),
+    ("ARIZONA", "AZ"),
+    ("ARKANSAS", "AR"),
+    ("CALIFORNIA", "CA"),
+    ("COLORADO", "CO"),
+    ("CONNECTICUT", "CT"),
+    ("DELAWARE", "DE"),
+    ("DISTRICT OF COLUMBIA", "DC"),
+    ("FLORIDA", "FL"),
+    ("GEORGIA", "GA"),
+    ("HAWAII", "HI"),
+    ("IDAHO", "ID"),
+    ("ILLINOIS", "IL"),
+    ("INDIANA", "IN"),
+    ("IOWA", "IA"),
+    ("KANSAS", "KS"),
+    ("KENTUCKY", "KY"),
+    ("LOUISIANA", "LA"),
+    ("MAINE", "ME"),
+    ("MARYLAND", "MD"),
+    ("MASSACHUSETTS", "MA"),
+    ("MICHIGAN", "MI"),
+    ("MINNESOTA", "MN"),
+    ("MISSISSIPPI", "MS"),
+    ("MISSOURI", "MO"),
+    ("MONTANA", "MT"),
+    ("NEBRASKA", "NE"),
+    ("NEVADA", "NV"),
+    ("NEW HAMPSHIRE", "NH"),
+    ("NEW JERSEY", "NJ"),
+    ("NEW MEXICO", "NM"),
+    ("NEW YORK", "NY"),
+    ("NORTH CAROLINA", "NC"),
+    ("NORTH DAKOTA", "ND"),
+    ("OHIO", "OH"),
+    ("OKLAHOMA", "OK"),
+    ("OREGON", "OR"),
+    ("PENNSYLVANIA", "PA"),
+    ("RHODE ISLAND", "RI"),
+    ("SOUTH CAROLINA", "SC"),
+    ("SOUTH DAKOTA", "SD"),
+    ("TENNESSEE", "TN"),
+    ("TEXAS", "TX"),
+    ("UTAH", "UT"),
+    ("VERMONT", "VT"),
+    ("VIRGINIA", "VA"),
+    ("WASHINGTON", "WA"),
+    ("WEST VIRGINIA", "WV"),
+    ("WISCONSIN", "WI"),
+    ("WYOMING", "WY"),
+];
+
+/// A US state name at the start of `words`, as (code, words used). Longest first,
+/// so "WEST VIRGINIA" is not read as "WEST" + "VIRGINIA". A state name is only
+/// read as one when a ZIP code or the end of the address follows it, so that
+/// "Washington Street" stays a street.
+fn state_code(words: &[&str]) -> Option<(&'static str, usize)> {
+    for length in (1..=3).rev() {
+        if words.len() < length {
+            continue;
+        }
+        let candidate = words[..length].join(" ");
+        let Some((_, code)) = US_STATES.iter().find(|(name, _)| *name == candidate) else {
+            continue;
+        };
+        let next = words.get(length);
+        let at_end = next.is_none_or(|w| w.len() == 5 && w.bytes().all(|b| b.is_ascii_digit()));
+        if at_end {
+            return Some((code, length));
+        }
+    }
+    None
 }
 
 fn abbreviate(token: &str) -> &str {
@@ -202,6 +287,18 @@ mod tests {
         let b = address("12 Oak Street, Unit #4").unwrap();
         assert_eq!(a, b);
         assert_eq!(a, "12 OAK ST UNIT 4");
+        assert_eq!(
+            address("966 FOREST BOULEVARD, DALLAS, Texas 75205"),
+            address("966 Forest Boulevard, Dallas, TX 75205")
+        );
+        assert_eq!(
+            address("1 Main St, Charleston, West Virginia 25301").unwrap(),
+            "1 MAIN ST CHARLESTON WV 25301"
+        );
+        assert_eq!(
+            address("5 Washington Street, Boise, ID").unwrap(),
+            "5 WASHINGTON ST BOISE ID"
+        );
         assert_eq!(address("  ,, "), None);
     }
 
