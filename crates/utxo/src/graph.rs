@@ -17,47 +17,97 @@ pub const NONE: u32 = u32::MAX;
 /// Address text to id and back. Outputs locked to several keys (old bare
 /// multisig) get one id for the key set, written `a+b` as GraphSense does; they
 /// take no part in clustering.
+///
+/// The texts live in one arena; the index maps a 64-bit hash of the text to the
+/// id and checks the text on every hit, so an address costs its text plus about
+/// 24 bytes, and nothing is allocated per address.
 #[derive(Debug, Clone, Default)]
 pub struct AddressBook {
-    ids: FxHashMap<Box<str>, u32>,
-    texts: Vec<Box<str>>,
+    index: FxHashMap<u64, u32>,
+    /// Texts whose hash another text took first (checked text, so never wrong).
+    collisions: FxHashMap<Box<str>, u32>,
+    arena: String,
+    ends: Vec<u64>,
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    text.hash(&mut hasher);
+    // FxHash's low bits are weak on their own; mix them.
+    let h = hasher.finish();
+    (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
 }
 
 impl AddressBook {
     pub fn intern(&mut self, text: &str) -> u32 {
-        if let Some(&id) = self.ids.get(text) {
-            return id;
+        let hash = text_hash(text);
+        match self.index.get(&hash) {
+            Some(&id) if self.text(id) == text => id,
+            Some(_) => {
+                if let Some(&id) = self.collisions.get(text) {
+                    return id;
+                }
+                let id = self.push(text);
+                self.collisions.insert(text.into(), id);
+                id
+            }
+            None => {
+                let id = self.push(text);
+                self.index.insert(hash, id);
+                id
+            }
         }
-        let id = self.texts.len() as u32;
-        let boxed: Box<str> = text.into();
-        self.ids.insert(boxed.clone(), id);
-        self.texts.push(boxed);
+    }
+
+    fn push(&mut self, text: &str) -> u32 {
+        let id = self.ends.len() as u32;
+        self.arena.push_str(text);
+        self.ends.push(self.arena.len() as u64);
         id
     }
 
-    /// The id of an output's or input's address list (`NONE` when empty).
-    pub fn intern_list(&mut self, addresses: &[String]) -> u32 {
-        match addresses {
-            [] => NONE,
-            [one] => self.intern(one),
-            several => self.intern(&several.join("+")),
+    /// The id of an address list (`NONE` when empty).
+    pub fn intern_list<'a>(&mut self, mut addresses: impl Iterator<Item = &'a str>) -> u32 {
+        let Some(first) = addresses.next() else {
+            return NONE;
+        };
+        match addresses.next() {
+            None => self.intern(first),
+            Some(second) => {
+                let mut joined = format!("{first}+{second}");
+                for rest in addresses {
+                    joined.push('+');
+                    joined.push_str(rest);
+                }
+                self.intern(&joined)
+            }
         }
     }
 
     pub fn get(&self, text: &str) -> Option<u32> {
-        self.ids.get(text).copied()
+        match self.index.get(&text_hash(text)) {
+            Some(&id) if self.text(id) == text => Some(id),
+            Some(_) => self.collisions.get(text).copied(),
+            None => None,
+        }
     }
 
     pub fn text(&self, id: u32) -> &str {
-        self.texts.get(id as usize).map_or("", |t| t)
+        let id = id as usize;
+        let Some(&end) = self.ends.get(id) else {
+            return "";
+        };
+        let start = if id == 0 { 0 } else { self.ends[id - 1] };
+        self.arena.get(start as usize..end as usize).unwrap_or("")
     }
 
     pub fn len(&self) -> usize {
-        self.texts.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.texts.is_empty()
+        self.ends.is_empty()
     }
 
     /// Whether the id stands for a set of keys rather than one address.
@@ -66,8 +116,44 @@ impl AddressBook {
     }
 
     pub fn texts(&self) -> impl Iterator<Item = &str> {
-        self.texts.iter().map(|t| &**t)
+        (0..self.ends.len() as u32).map(|id| self.text(id))
     }
+}
+
+/// The addresses of an input or output, however the reader holds them.
+pub enum Addresses<'a> {
+    Owned(&'a [String]),
+    /// Spans of a line (the fast bitcoin-etl path).
+    Spans(&'a [u8], &'a [crate::parse::fast::Span]),
+    One(String),
+}
+
+impl Addresses<'_> {
+    fn intern(&self, book: &mut AddressBook) -> u32 {
+        match self {
+            Addresses::Owned(list) => book.intern_list(list.iter().map(String::as_str)),
+            Addresses::Spans(line, spans) => {
+                book.intern_list(spans.iter().map(|&(s, e)| {
+                    std::str::from_utf8(&line[s as usize..e as usize]).unwrap_or("")
+                }))
+            }
+            Addresses::One(text) => book.intern(text),
+        }
+    }
+}
+
+/// One input as [`UtxoGraph::add_parts`] takes it.
+pub struct InputPart<'a> {
+    pub prev: Option<Outpoint>,
+    /// Value and addresses of the spent output, when the export has them.
+    pub spent: Option<(u64, Addresses<'a>)>,
+}
+
+/// One output as [`UtxoGraph::add_parts`] takes it.
+pub struct OutputPart<'a> {
+    pub value: u64,
+    pub script: ScriptType,
+    pub addresses: Addresses<'a>,
 }
 
 /// Transaction flags.
@@ -115,6 +201,13 @@ pub struct InRec {
     pub prev_index: u32,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TxSlot {
+    id: u32,
+    outputs: u32,
+    first_output: u64,
+}
+
 /// What [`UtxoGraph::add`] did with a transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Added {
@@ -153,7 +246,9 @@ impl Default for Options {
 pub struct UtxoGraph {
     pub addresses: AddressBook,
     txids: Vec<Txid>,
-    by_txid: FxHashMap<Txid, u32>,
+    /// Where each transaction's outputs are, keyed by txid, so resolving an input
+    /// touches the map and the output only.
+    by_txid: FxHashMap<Txid, TxSlot>,
     txs: Vec<TxRec>,
     outputs: Vec<OutRec>,
     inputs: Vec<InRec>,
@@ -187,7 +282,7 @@ impl UtxoGraph {
     }
 
     pub fn tx_id(&self, txid: &Txid) -> Option<u32> {
-        self.by_txid.get(txid).copied()
+        self.by_txid.get(txid).map(|slot| slot.id)
     }
 
     pub fn txid(&self, tx: u32) -> &Txid {
@@ -230,12 +325,83 @@ impl UtxoGraph {
 
     /// Adds one transaction; `coinjoin` is the export's own CoinJoin flag, if any.
     pub fn add(&mut self, tx: &Tx, coinjoin: Option<bool>) -> Added {
-        if let Some(&id) = self.by_txid.get(&tx.txid) {
+        self.add_parts(
+            &tx.txid,
+            tx.block,
+            tx.time,
+            tx.coinbase,
+            coinjoin,
+            tx.inputs.iter().map(|input| InputPart {
+                prev: input.prev,
+                spent: input
+                    .spent
+                    .as_ref()
+                    .map(|s| (s.value, Addresses::Owned(&s.addresses))),
+            }),
+            tx.outputs.iter().map(|output| OutputPart {
+                value: output.value,
+                script: output.script_type,
+                addresses: Addresses::Owned(&output.addresses),
+            }),
+        )
+    }
+
+    /// Adds a transaction read by the fast bitcoin-etl scanner, without building a
+    /// [`Tx`].
+    pub fn add_raw(
+        &mut self,
+        line: &[u8],
+        raw: &crate::parse::fast::RawTx,
+        coinjoin: Option<bool>,
+    ) -> Added {
+        let spans = |range: (u32, u32)| &raw.addresses[range.0 as usize..range.1 as usize];
+        self.add_parts(
+            &raw.txid,
+            raw.block,
+            raw.time,
+            raw.coinbase,
+            coinjoin,
+            raw.inputs.iter().map(|input| InputPart {
+                prev: input.prev,
+                spent: input
+                    .value
+                    .map(|v| (v, Addresses::Spans(line, spans(input.addresses)))),
+            }),
+            raw.outputs.iter().map(|output| OutputPart {
+                value: output.value,
+                script: output.script_type,
+                addresses: if output.addresses.0 == output.addresses.1
+                    && output.script_type != ScriptType::NullData
+                {
+                    let (start, end) = output.script_hex;
+                    let script =
+                        hex::decode(&line[start as usize..end as usize]).unwrap_or_default();
+                    Addresses::One(crate::script::nonstandard_address(&script))
+                } else {
+                    Addresses::Spans(line, spans(output.addresses))
+                },
+            }),
+        )
+    }
+
+    /// Adds one transaction from its parts.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_parts<'p>(
+        &mut self,
+        txid: &Txid,
+        block: u64,
+        time: u64,
+        coinbase: bool,
+        coinjoin: Option<bool>,
+        inputs: impl Iterator<Item = InputPart<'p>>,
+        outputs: impl Iterator<Item = OutputPart<'p>>,
+    ) -> Added {
+        if let Some(id) = self.tx_id(txid) {
             return Added::Duplicate(id);
         }
         let id = self.txs.len() as u32;
         let mut tx_flags = 0;
-        if tx.coinbase {
+        if coinbase {
             tx_flags |= flags::COINBASE;
         }
         match coinjoin {
@@ -245,7 +411,7 @@ impl UtxoGraph {
         }
         let first_input = self.inputs.len() as u64;
         let first_output = self.outputs.len() as u64;
-        for input in &tx.inputs {
+        for input in inputs {
             let position = self.inputs.len() as u64;
             let mut record = InRec {
                 value: 0,
@@ -254,24 +420,22 @@ impl UtxoGraph {
                 prev_tx: NONE,
                 prev_index: 0,
             };
-            if let Some(spent) = &input.spent {
-                record.value = spent.value;
-                record.address = self.intern_at(&spent.addresses, id);
+            if let Some((value, addresses)) = &input.spent {
+                record.value = *value;
+                record.address = self.intern_at(addresses, id);
                 record.known = true;
             }
             if let Some(prev) = input.prev {
                 record.prev_index = prev.index;
                 match self.by_txid.get(&prev.txid).copied() {
-                    Some(prev_tx) => {
-                        self.link(&mut record, id, prev_tx, prev.index);
-                    }
+                    Some(slot) => self.link(&mut record, id, slot, prev.index),
                     None => self.waiting.entry(prev).or_default().push(position),
                 }
             }
             self.inputs.push(record);
         }
-        for output in &tx.outputs {
-            let address = if output.script_type == ScriptType::NullData {
+        for output in outputs {
+            let address = if output.script == ScriptType::NullData {
                 NONE
             } else {
                 self.intern_at(&output.addresses, id)
@@ -279,33 +443,37 @@ impl UtxoGraph {
             self.outputs.push(OutRec {
                 value: output.value,
                 address,
-                script: output.script_type,
+                script: output.script,
                 spent_by: NONE,
             });
         }
-        self.txids.push(tx.txid);
-        self.by_txid.insert(tx.txid, id);
+        let input_count = (self.inputs.len() as u64 - first_input) as u32;
+        let output_count = (self.outputs.len() as u64 - first_output) as u32;
+        self.txids.push(*txid);
+        let slot = TxSlot {
+            id,
+            outputs: output_count,
+            first_output,
+        };
+        self.by_txid.insert(*txid, slot);
         self.txs.push(TxRec {
-            block: tx.block,
-            time: tx.time,
+            block,
+            time,
             first_input,
             first_output,
-            inputs: tx.inputs.len() as u32,
-            outputs: tx.outputs.len() as u32,
+            inputs: input_count,
+            outputs: output_count,
             flags: tx_flags,
         });
         self.pending.push(id);
         if !self.waiting.is_empty() {
-            for index in 0..tx.outputs.len() as u32 {
-                let outpoint = Outpoint {
-                    txid: tx.txid,
-                    index,
-                };
+            for index in 0..output_count {
+                let outpoint = Outpoint { txid: *txid, index };
                 if let Some(positions) = self.waiting.remove(&outpoint) {
                     for position in positions {
                         let mut record = self.inputs[position as usize];
                         let spender = self.spender_of(position);
-                        self.link(&mut record, spender, id, index);
+                        self.link(&mut record, spender, slot, index);
                         self.inputs[position as usize] = record;
                         let rec = &mut self.txs[spender as usize];
                         if rec.flags & flags::CLUSTERED != 0 && rec.flags & flags::DIRTY == 0 {
@@ -319,8 +487,8 @@ impl UtxoGraph {
         Added::New(id)
     }
 
-    fn intern_at(&mut self, addresses: &[String], tx: u32) -> u32 {
-        let id = self.addresses.intern_list(addresses);
+    fn intern_at(&mut self, addresses: &Addresses<'_>, tx: u32) -> u32 {
+        let id = addresses.intern(&mut self.addresses);
         if id != NONE && id as usize == self.first_seen.len() {
             self.first_seen.push(tx);
         }
@@ -351,15 +519,14 @@ impl UtxoGraph {
         crate::change::guess(&self.shape(tx), &seen_before, options)
     }
 
-    /// Ties an input of `spender` to output `index` of `prev_tx`.
-    fn link(&mut self, record: &mut InRec, spender: u32, prev_tx: u32, index: u32) {
-        let prev = self.txs[prev_tx as usize];
+    /// Ties an input of `spender` to output `index` of `prev`.
+    fn link(&mut self, record: &mut InRec, spender: u32, prev: TxSlot, index: u32) {
         if index >= prev.outputs {
             return;
         }
         let output = &mut self.outputs[(prev.first_output + index as u64) as usize];
         output.spent_by = spender;
-        record.prev_tx = prev_tx;
+        record.prev_tx = prev.id;
         record.prev_index = index;
         record.value = output.value;
         record.address = output.address;
@@ -422,7 +589,17 @@ impl UtxoGraph {
         let mut report = Settled::default();
         let pending = std::mem::take(&mut self.pending);
         for tx in pending {
-            let detections = coinjoin::detect(&self.shape(tx), &self.options.rules);
+            // Every fingerprint needs two inputs, or an OP_RETURN (Tx0).
+            let detections = if self.txs[tx as usize].inputs >= 2
+                || self
+                    .tx_outputs(tx)
+                    .iter()
+                    .any(|o| o.script == ScriptType::NullData)
+            {
+                coinjoin::detect(&self.shape(tx), &self.options.rules)
+            } else {
+                Vec::new()
+            };
             let rec = &mut self.txs[tx as usize];
             if rec.flags & flags::HINTED == 0 && self.options.rules.stops_clustering(&detections) {
                 rec.flags |= flags::COINJOIN;

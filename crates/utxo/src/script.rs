@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The kind of an output script.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ScriptType {
     /// Pay to public key (early coinbases).
@@ -30,6 +32,7 @@ pub enum ScriptType {
     Multisig,
     /// OP_RETURN: data, unspendable.
     NullData,
+    #[default]
     NonStandard,
 }
 

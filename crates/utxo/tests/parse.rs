@@ -289,3 +289,71 @@ proptest::proptest! {
         getblock::parse_file(&bytes, &mut |_, _| {});
     }
 }
+
+/// The fast scanner and the full parser read every sample line alike.
+#[test]
+fn fast_and_full_parsers_agree_on_the_samples() {
+    use unmask_utxo::parse::fast;
+    let mut lines: Vec<String> = Vec::new();
+    for name in [
+        "bitcoin-etl/block_0_transactions.json",
+        "bitcoin-etl/blocks_50001_50002_transactions.json",
+        "bitcoin-etl/stream_50001_50002_transactions.json",
+    ] {
+        let text = std::fs::read_to_string(testdata(name)).unwrap();
+        lines.extend(text.lines().map(str::to_string));
+    }
+    let samples = lines.len();
+    lines.extend(hand_built_etl().lines().map(str::to_string));
+    let mut raw = fast::RawTx::default();
+    for (n, line) in lines.iter().enumerate() {
+        if fast::parse_line(line.as_bytes(), &mut raw).is_none() {
+            // Values as strings are for the full parser; real exports never need it.
+            assert!(n >= samples, "fast path gave up on {line}");
+            continue;
+        }
+        let full = match etl::parse_line_full(line.as_bytes()).unwrap() {
+            etl::Line::Tx(tx) => tx,
+            etl::Line::Other(kind) => panic!("{kind}"),
+        };
+        assert_eq!(fast::to_tx(line.as_bytes(), &raw), full);
+    }
+}
+
+proptest::proptest! {
+    /// Any transaction written the bitcoin-etl way reads back the same both ways,
+    /// and the fast path never claims a line the full parser rejects.
+    #[test]
+    fn fast_path_matches_full_parser(
+        inputs in proptest::collection::vec((0u8..=255, 0u32..5, proptest::option::of(0u64..1u64 << 50), proptest::bool::ANY), 0..4),
+        outputs in proptest::collection::vec((0u64..1u64 << 50, 0usize..4, proptest::bool::ANY), 0..4),
+        coinbase in proptest::bool::ANY,
+        spacing in 0usize..3,
+    ) {
+        use unmask_utxo::parse::fast;
+        let sep = [", ", ",", " ,  "][spacing];
+        let scripts = ["0014751e76e8199196d454941c45d1b3a323f1433bd6", "6a0b68656c6c6f", "ff00", ""];
+        let ins: Vec<String> = inputs.iter().map(|(t, i, v, enriched)| {
+            let value = v.map_or("null".to_string(), |v| v.to_string());
+            let addresses = if *enriched { r#"["bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"]"# } else { "[]" };
+            format!(r#"{{"index": 0{sep}"spent_transaction_hash": "{}"{sep}"spent_output_index": {i}, "script_asm": "a\"b", "type": "witness_v0_keyhash", "addresses": {addresses}, "value": {value}}}"#, format!("{t:02x}").repeat(32))
+        }).collect();
+        let outs: Vec<String> = outputs.iter().enumerate().map(|(n, (v, s, named))| {
+            let addresses = if *named { r#"["1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"]"# } else { "[]" };
+            format!(r#"{{"index": {n}, "script_hex": "{}", "type": "nonstandard", "addresses": {addresses}, "value": {v}, "extra": {{"x": [1, 2.5e3, null, true]}}}}"#, scripts[*s])
+        }).collect();
+        let line = format!(
+            r#"{{"hash": "{}"{sep}"block_number": 7, "block_timestamp": 1700000000, "is_coinbase": {coinbase}, "inputs": [{}], "outputs": [{}]}}"#,
+            "ab".repeat(32), ins.join(sep), outs.join(sep)
+        );
+        let full = etl::parse_line_full(line.as_bytes());
+        let mut raw = fast::RawTx::default();
+        match fast::parse_line(line.as_bytes(), &mut raw) {
+            Some(()) => {
+                let fast_tx = fast::to_tx(line.as_bytes(), &raw);
+                proptest::prop_assert_eq!(full, Ok(etl::Line::Tx(fast_tx)));
+            }
+            None => {}
+        }
+    }
+}

@@ -87,8 +87,19 @@ pub fn looks_like_transaction(line: &str) -> bool {
             || line.contains("\"block_number\""))
 }
 
-/// Parses one line.
+/// Parses one line: the fast scanner when the line has bitcoin-etl's usual shape,
+/// else the full parser.
 pub fn parse_line(line: &[u8]) -> Result<Line, ParseError> {
+    let mut raw = super::fast::RawTx::default();
+    if super::fast::parse_line(line, &mut raw).is_some() {
+        return Ok(Line::Tx(super::fast::to_tx(line, &raw)));
+    }
+    parse_line_full(line)
+}
+
+/// Parses one line with serde: slower, accepts every form (values as strings, text
+/// times, escapes) and says what is wrong with a bad line.
+pub fn parse_line_full(line: &[u8]) -> Result<Line, ParseError> {
     let row: Row<'_> = serde_json::from_slice(line).map_err(|e| ParseError::Json(e.to_string()))?;
     if let Some(kind) = row.item_type.as_deref() {
         if kind != "transaction" {

@@ -7,9 +7,11 @@
 //!   JSON-RPC envelope, an array of blocks or one block a line.
 
 pub mod etl;
+pub mod fast;
 pub mod getblock;
 
 use std::borrow::Cow;
+use std::io::Read;
 
 use serde::de::{self, Deserializer, Visitor};
 
@@ -201,9 +203,67 @@ pub(crate) fn owned(list: Option<Vec<Cow<'_, str>>>) -> Vec<String> {
         .collect()
 }
 
+/// Calls `each` with every line of `reader` (1-based number, bytes without the line
+/// ending), reading in large blocks and copying only lines that straddle two.
+pub fn for_each_line(
+    mut reader: impl Read,
+    mut each: impl FnMut(u64, &[u8]) -> Result<(), std::io::Error>,
+) -> Result<(), std::io::Error> {
+    const BLOCK: usize = 4 << 20;
+    let mut buf = vec![0u8; BLOCK];
+    let mut filled = 0usize;
+    let mut line_no = 1u64;
+    loop {
+        let read = reader.read(&mut buf[filled..])?;
+        let end_of_input = read == 0;
+        filled += read;
+        let mut start = 0usize;
+        while let Some(newline) = memchr::memchr(b'\n', &buf[start..filled]) {
+            let end = start + newline;
+            let line = &buf[start..end];
+            each(line_no, line.strip_suffix(b"\r").unwrap_or(line))?;
+            line_no += 1;
+            start = end + 1;
+        }
+        if end_of_input {
+            if start < filled {
+                let line = &buf[start..filled];
+                each(line_no, line.strip_suffix(b"\r").unwrap_or(line))?;
+            }
+            return Ok(());
+        }
+        buf.copy_within(start..filled, 0);
+        filled -= start;
+        if filled == buf.len() {
+            // One line longer than the buffer: grow it.
+            buf.resize(buf.len() * 2, 0);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_split_across_blocks() {
+        let text = "a\r\n\nlong line\nlast";
+        let mut seen = Vec::new();
+        for_each_line(text.as_bytes(), |n, line| {
+            seen.push((n, String::from_utf8_lossy(line).to_string()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            [
+                (1, "a".into()),
+                (2, "".into()),
+                (3, "long line".into()),
+                (4, "last".into())
+            ]
+        );
+    }
 
     #[test]
     fn times_read_as_unix_seconds() {
