@@ -33,14 +33,41 @@ pub struct SignIn {
     pub interactive: bool,
 }
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn background_sign_ins_are_not_interactive() {
+        for kind in [
+            "user.authentication.sso",
+            "nonInteractiveUser",
+            "servicePrincipal",
+            "managedIdentity",
+        ] {
+            assert!(!super::is_interactive(kind), "{kind}");
+        }
+        for kind in [
+            "user.session.start",
+            "user.authentication.auth_via_mfa",
+            "interactiveUser",
+        ] {
+            assert!(super::is_interactive(kind), "{kind}");
+        }
+    }
+}
+
 /// Whether an event type is a person signing in rather than a device in the
 /// background: app SSO and Entra's non-interactive sign-ins are background.
 pub fn is_interactive(event_type: &str) -> bool {
     let lowered = event_type.to_ascii_lowercase();
-    !(lowered.contains("sso")
-        || lowered.contains("noninteractive")
-        || lowered.contains("non_interactive")
-        || lowered.contains("non-interactive"))
+    const BACKGROUND: &[&str] = &[
+        "sso",
+        "noninteractive",
+        "non_interactive",
+        "non-interactive",
+        "serviceprincipal",
+        "managedidentity",
+    ];
+    !BACKGROUND.iter().any(|kind| lowered.contains(kind))
 }
 
 /// What the workforce detectors read, loaded once per store state.
