@@ -33,28 +33,6 @@ pub struct SignIn {
     pub interactive: bool,
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn background_sign_ins_are_not_interactive() {
-        for kind in [
-            "user.authentication.sso",
-            "nonInteractiveUser",
-            "servicePrincipal",
-            "managedIdentity",
-        ] {
-            assert!(!super::is_interactive(kind), "{kind}");
-        }
-        for kind in [
-            "user.session.start",
-            "user.authentication.auth_via_mfa",
-            "interactiveUser",
-        ] {
-            assert!(super::is_interactive(kind), "{kind}");
-        }
-    }
-}
-
 /// Whether an event type is a person signing in rather than a device in the
 /// background: app SSO and Entra's non-interactive sign-ins are background.
 pub fn is_interactive(event_type: &str) -> bool {
@@ -239,4 +217,26 @@ pub fn distance_km(a: &SignIn, b: &SignIn) -> f64 {
     let h = ((lat2 - lat1) / 2.0).sin().powi(2)
         + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
     2.0 * 6371.0 * h.sqrt().asin()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn background_sign_ins_are_not_interactive() {
+        for kind in [
+            "user.authentication.sso",
+            "nonInteractiveUser",
+            "servicePrincipal",
+            "managedIdentity",
+        ] {
+            assert!(!super::is_interactive(kind), "{kind}");
+        }
+        for kind in [
+            "user.session.start",
+            "user.authentication.auth_via_mfa",
+            "interactiveUser",
+        ] {
+            assert!(super::is_interactive(kind), "{kind}");
+        }
+    }
 }
