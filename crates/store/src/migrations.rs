@@ -179,6 +179,69 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX transfers_from ON transfers(from_address);
     CREATE INDEX transfers_to ON transfers(to_address);
     "#,
+    // 3: the investigation server: users, API tokens, sessions, sign-in failures, the
+    // append-only audit log, case notes and assignees.
+    r#"
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
+        password_hash TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE api_tokens (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        label TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        csrf TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE sign_in_failures (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        at INTEGER NOT NULL
+    );
+    CREATE INDEX sign_in_failures_account ON sign_in_failures(account, at);
+    CREATE INDEX sign_in_failures_ip ON sign_in_failures(ip, at);
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        source TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_at ON audit_log(at);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TABLE case_notes (
+        id INTEGER PRIMARY KEY,
+        case_key TEXT NOT NULL,
+        author TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX case_notes_case ON case_notes(case_key);
+    CREATE TABLE case_assignees (
+        case_key TEXT PRIMARY KEY,
+        assignee TEXT NOT NULL,
+        assigned_by TEXT NOT NULL,
+        assigned_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 pub(crate) fn apply(conn: &Connection) -> Result<()> {
