@@ -148,3 +148,33 @@ fn sigkill_mid_ingest_then_rerun_gives_the_uninterrupted_result() {
         "{stdout}"
     );
 }
+
+#[test]
+fn truncated_json_keeps_the_whole_records_and_quarantines_the_cut_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let event = |uuid: &str, minute: u32| {
+        format!(
+            r#"{{"uuid":"{uuid}","published":"2026-10-05T14:{minute:02}:00.000Z","eventType":"user.session.start","actor":{{"id":"00u1","type":"User","alternateId":"jane@example.com","displayName":"Jane Roe"}},"client":{{"ipAddress":"73.12.90.90"}},"outcome":{{"result":"SUCCESS"}}}}"#
+        )
+    };
+    let mut text = format!("{}\n{}\n", event("a-1", 1), event("a-2", 2));
+    let cut = event("a-3", 3);
+    text.push_str(&cut[..cut.len() / 2]);
+    let file = dir.path().join("okta.ndjson");
+    std::fs::write(&file, text).unwrap();
+    let data = dir.path().join("data");
+    let output = unmask(&data, &["ingest", file.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("okta-system-log"), "{stdout}");
+    assert!(
+        stdout.contains("read 3 = stored 2 + duplicates 0 + quarantined 1"),
+        "{stdout}"
+    );
+    let listed = unmask(&data, &["quarantine"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains("okta.ndjson:3:") && listed.contains("truncated JSON"),
+        "{listed}"
+    );
+}
