@@ -159,13 +159,8 @@ pub fn cluster_batch(max_address: u32, offsets: &[u64], inputs: &[u32]) -> Vec<u
     let mut sets = UnionFind::new(max_address as usize + 1);
     for window in offsets.windows(2) {
         let (start, end) = (window[0] as usize, window[1] as usize);
-        let Some(group) = inputs.get(start..end) else {
-            continue;
-        };
-        if let Some((&first, rest)) = group.split_first() {
-            for &other in rest {
-                sets.union(first, other);
-            }
+        if let Some(group) = inputs.get(start..end) {
+            sets.union_all(group);
         }
     }
     sets.min_labels()

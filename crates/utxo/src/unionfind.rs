@@ -1,10 +1,12 @@
 //! A disjoint-set forest in 4 bytes an element.
 //!
 //! Each slot is one `u32`: a non-root holds its parent's index; a root has the top
-//! bit set and keeps its set's size in the other 31 bits (saturating). Union by size
-//! (ties to the lower index) and path halving keep `find` near constant time without
-//! a second array, so 1 billion addresses take 4 GB. Elements are `0..len`; ids
-//! must stay below 2^31.
+//! bit set and keeps its set's size in the other 31 bits (saturating), so sizes cost
+//! no second array and 1 billion addresses take 4 GB. Union by index (the smaller
+//! index becomes the root) with path halving: the root of every set is its smallest
+//! element, so the canonical cluster id (the one GraphSense's clusterer reports) is
+//! `find` itself, with no relabelling pass. Elements are `0..len`; ids must stay
+//! below 2^31.
 
 /// Marks a root slot; the low bits are the size of its set.
 const ROOT: u32 = 1 << 31;
@@ -90,15 +92,41 @@ impl UnionFind {
             self.slots[ra as usize] & MAX_SIZE,
             self.slots[rb as usize] & MAX_SIZE,
         );
-        let (root, child) = if size_a > size_b || (size_a == size_b && ra < rb) {
-            (ra, rb)
-        } else {
-            (rb, ra)
-        };
+        let (root, child) = if ra < rb { (ra, rb) } else { (rb, ra) };
         let size = size_a.saturating_add(size_b).min(MAX_SIZE);
         self.slots[child as usize] = root;
         self.slots[root as usize] = ROOT | size;
         Some(root)
+    }
+
+    /// Joins every element of `group` into one set; returns how many sets were
+    /// merged away. Keeps the running root instead of finding it again per element.
+    #[inline]
+    pub fn union_all(&mut self, group: &[u32]) -> u32 {
+        let Some((&first, rest)) = group.split_first() else {
+            return 0;
+        };
+        let mut root = self.find(first);
+        let mut merged = 0;
+        for &other in rest {
+            let other_root = self.find(other);
+            if other_root == root {
+                continue;
+            }
+            let (new_root, child) = if root < other_root {
+                (root, other_root)
+            } else {
+                (other_root, root)
+            };
+            let size = (self.slots[root as usize] & MAX_SIZE)
+                .saturating_add(self.slots[other_root as usize] & MAX_SIZE)
+                .min(MAX_SIZE);
+            self.slots[child as usize] = new_root;
+            self.slots[new_root as usize] = ROOT | size;
+            root = new_root;
+            merged += 1;
+        }
+        merged
     }
 
     /// The size of `x`'s set (saturating at 2^31 - 1).
@@ -107,30 +135,26 @@ impl UnionFind {
         self.slots[root as usize] & MAX_SIZE
     }
 
-    /// For every element, the smallest element of its set: a canonical cluster id
-    /// (the one GraphSense's clusterer reports).
+    /// For every element, the smallest element of its set (its root): a canonical
+    /// cluster id, the one GraphSense's clusterer reports.
     pub fn min_labels(&mut self) -> Vec<u32> {
-        let len = self.slots.len();
-        let mut min_of_root = vec![u32::MAX; len];
-        let mut roots = Vec::with_capacity(len);
-        for x in 0..len as u32 {
-            let root = self.find(x);
-            roots.push(root);
-            let slot = &mut min_of_root[root as usize];
-            if x < *slot {
-                *slot = x;
-            }
-        }
-        roots
-            .into_iter()
-            .map(|root| min_of_root[root as usize])
-            .collect()
+        (0..self.slots.len() as u32).map(|x| self.find(x)).collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn union_all_joins_a_group() {
+        let mut sets = UnionFind::new(6);
+        assert_eq!(sets.union_all(&[4, 2, 5]), 2);
+        assert_eq!(sets.union_all(&[5, 4]), 0);
+        assert_eq!(sets.union_all(&[]), 0);
+        assert_eq!(sets.size(5), 3);
+        assert_eq!(sets.min_labels(), [0, 1, 2, 3, 2, 2]);
+    }
 
     #[test]
     fn unions_join_sets_and_count_sizes() {
@@ -166,6 +190,10 @@ mod tests {
                 }
             }
             let labels = sets.min_labels();
+            // Roots are the smallest members.
+            for (x, &label) in labels.iter().enumerate() {
+                proptest::prop_assert!(label as usize <= x);
+            }
             for a in 0..40usize {
                 for b in 0..40usize {
                     proptest::prop_assert_eq!(labels[a] == labels[b], naive[a] == naive[b]);
