@@ -18,6 +18,13 @@ mod ofac_addresses;
 mod okta;
 mod osquery;
 mod payroll;
+mod sanctions_crypto;
+mod sanctions_eu_xml;
+mod sanctions_ftm;
+mod sanctions_list;
+mod sanctions_ofac_csv;
+mod sanctions_ofac_xml;
+mod sanctions_un_xml;
 mod shipments;
 mod signin;
 mod tagpack;
@@ -40,6 +47,13 @@ pub fn all() -> Vec<&'static dyn Format> {
         &btc_getblock::BitcoinCoreGetBlock,
         &tagpack::TagPack,
         &ofac_addresses::OfacAddresses,
+        &sanctions_ofac_csv::OfacSdnCsv,
+        &sanctions_ofac_csv::OfacSdnCsvPart,
+        &sanctions_ofac_xml::OfacSdnXml,
+        &sanctions_un_xml::UnConsolidatedXml,
+        &sanctions_eu_xml::EuSanctionsXml,
+        &sanctions_ftm::FtmJsonLines,
+        &sanctions_crypto::CryptoAddressList,
         &okta::OktaSystemLog,
         &entra::EntraSignIns,
         &google_workspace::GoogleWorkspaceReports,
