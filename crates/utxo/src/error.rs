@@ -44,7 +44,6 @@ pub enum UtxoError {
     Parse(#[from] ParseError),
 }
 
-#[allow(dead_code)] // used by the cluster store
 pub(crate) fn io_error(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> UtxoError + '_ {
     move |source| UtxoError::Io {
         path: path.to_path_buf(),

@@ -4,6 +4,8 @@
 //! incrementally: [`UtxoGraph::add`] takes transactions, [`UtxoGraph::settle`] clusters
 //! the ones not clustered yet and catches up on inputs resolved since.
 
+mod persist;
+
 use rustc_hash::FxHashMap;
 
 use crate::cluster::Clusters;
@@ -56,6 +58,26 @@ impl AddressBook {
                 let id = self.push(text);
                 self.index.insert(hash, id);
                 id
+            }
+        }
+    }
+
+    /// Rebuilds the hash index from the arena (after loading).
+    fn rebuild_index(&mut self) {
+        self.index.clear();
+        self.collisions.clear();
+        self.index.reserve(self.ends.len());
+        for id in 0..self.ends.len() as u32 {
+            let text = self.text(id);
+            let hash = text_hash(text);
+            match self.index.get(&hash) {
+                Some(_) => {
+                    let owned: Box<str> = text.into();
+                    self.collisions.insert(owned, id);
+                }
+                None => {
+                    self.index.insert(hash, id);
+                }
             }
         }
     }

@@ -22,6 +22,7 @@ pub mod coinjoin;
 pub mod error;
 pub mod graph;
 pub mod graphsense;
+pub mod load;
 pub mod parse;
 pub mod peel;
 pub mod resolve;
