@@ -467,20 +467,27 @@ impl<'k> Splitter<'k> {
         });
     }
 
-    fn push(&mut self, byte: u8) {
-        if let Some(collect) = &mut self.collect {
-            collect.size += 1;
-            if collect.too_large {
-                return;
-            }
-            if collect.bytes.len() >= MAX_RECORD_BYTES {
-                collect.too_large = true;
-                collect.bytes.truncate(EXCERPT_BYTES);
-                collect.bytes.shrink_to_fit();
-                return;
-            }
-            collect.bytes.push(byte);
+    /// Appends bytes of the element being collected, up to the record size limit
+    /// (past it, only an excerpt and the size are kept).
+    fn append(&mut self, bytes: &[u8]) {
+        let Some(collect) = &mut self.collect else {
+            return;
+        };
+        collect.size += bytes.len() as u64;
+        if collect.too_large {
+            return;
         }
+        if collect.bytes.len() + bytes.len() > MAX_RECORD_BYTES {
+            collect.too_large = true;
+            let room = EXCERPT_BYTES.saturating_sub(collect.bytes.len());
+            collect
+                .bytes
+                .extend_from_slice(&bytes[..room.min(bytes.len())]);
+            collect.bytes.truncate(EXCERPT_BYTES);
+            collect.bytes.shrink_to_fit();
+            return;
+        }
+        collect.bytes.extend_from_slice(bytes);
     }
 
     fn emit(
@@ -504,136 +511,180 @@ impl<'k> Splitter<'k> {
         })
     }
 
+    /// Moves the position past one byte.
+    fn advance(&mut self, byte: u8) {
+        self.next.byte_offset += 1;
+        if byte == b'\n' {
+            self.next.line += 1;
+        }
+    }
+
+    /// Reads a chunk of the document. The bytes of the element being collected are
+    /// copied in runs (`run` is where the current run starts in this chunk), and
+    /// string contents are skipped with `memchr`, not byte by byte.
     fn feed(
         &mut self,
         chunk: &[u8],
         out: &mut dyn FnMut(Piece<'_>) -> Result<(), SinkError>,
     ) -> Result<(), SinkError> {
-        for &byte in chunk {
-            let at = self.next;
-            self.next.byte_offset += 1;
-            if byte == b'\n' {
-                self.next.line += 1;
+        let mut run = self.collect.as_ref().map(|_| 0);
+        let mut index = 0;
+        while index < chunk.len() {
+            let byte = chunk[index];
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    self.advance(byte);
+                    index += 1;
+                    continue;
+                }
+                let rest = &chunk[index..];
+                let Some(skip) = memchr::memchr3(b'"', b'\\', b'\n', rest) else {
+                    self.key_text(rest);
+                    self.next.byte_offset += rest.len() as u64;
+                    break;
+                };
+                self.key_text(&rest[..skip]);
+                self.next.byte_offset += skip as u64;
+                index += skip;
+                let special = chunk[index];
+                self.advance(special);
+                if special == b'\\' {
+                    self.escaped = true;
+                } else if special == b'"' {
+                    self.in_string = false;
+                    self.reading_key = false;
+                }
+                index += 1;
+                continue;
             }
-            self.byte(byte, at, out)?;
+            let at = self.next;
+            self.advance(byte);
+            match byte {
+                b' ' | b'\t' | b'\r' | b'\n' => {
+                    if self.collect.as_ref().is_some_and(|c| c.scalar) {
+                        self.end_run(chunk, &mut run, index);
+                        self.emit(out)?;
+                    }
+                }
+                b'"' => {
+                    if self.element_level() && self.collect.is_none() {
+                        self.start(at, true);
+                        run = Some(index);
+                    }
+                    if self.top == Top::Object && self.depth == 1 && self.expect_key {
+                        self.key.clear();
+                        self.reading_key = true;
+                    }
+                    self.in_string = true;
+                }
+                b'{' | b'[' => {
+                    if self.depth == 0 && self.top == Top::Between {
+                        if byte == b'[' {
+                            self.top = Top::Array;
+                        } else {
+                            self.top = Top::Object;
+                            self.start(at, false);
+                            run = Some(index);
+                        }
+                    } else if self.top == Top::Object
+                        && self.depth == 1
+                        && byte == b'['
+                        && !self.expect_key
+                        && self.is_wrapper_key()
+                    {
+                        // A response object: its records are this array's elements.
+                        self.top = Top::Wrapped;
+                        self.collect = None;
+                        run = None;
+                    } else if self.element_level() && self.collect.is_none() {
+                        self.start(at, false);
+                        run = Some(index);
+                    }
+                    self.depth += 1;
+                    if self.top == Top::Object && self.depth == 1 {
+                        self.expect_key = true;
+                    }
+                }
+                b'}' | b']' => {
+                    if self.collect.as_ref().is_some_and(|c| c.scalar) {
+                        self.end_run(chunk, &mut run, index);
+                        self.emit(out)?;
+                    }
+                    if self.depth == 0 {
+                        self.stray(byte, at, out)?;
+                        index += 1;
+                        continue;
+                    }
+                    self.depth -= 1;
+                    if self
+                        .collect
+                        .as_ref()
+                        .is_some_and(|c| !c.scalar && c.depth == self.depth)
+                    {
+                        self.end_run(chunk, &mut run, index + 1);
+                        self.emit(out)?;
+                    }
+                    match (self.top, self.depth) {
+                        (Top::Array | Top::Object | Top::AfterWrapped, 0) => {
+                            self.top = Top::Between
+                        }
+                        (Top::Wrapped, 1) => self.top = Top::AfterWrapped,
+                        _ => {}
+                    }
+                }
+                b',' => {
+                    if self.collect.as_ref().is_some_and(|c| c.scalar) {
+                        self.end_run(chunk, &mut run, index);
+                        self.emit(out)?;
+                    }
+                    if self.top == Top::Object && self.depth == 1 {
+                        self.expect_key = true;
+                    }
+                }
+                b':' => {
+                    if self.top == Top::Object && self.depth == 1 {
+                        self.expect_key = false;
+                    }
+                }
+                _ => {
+                    if self.depth == 0 {
+                        self.stray(byte, at, out)?;
+                    } else if self.element_level() && self.collect.is_none() {
+                        self.start(at, true);
+                        run = Some(index);
+                    }
+                }
+            }
+            index += 1;
+        }
+        if let Some(start) = run {
+            if self.collect.is_some() {
+                self.append(&chunk[start..]);
+            }
         }
         Ok(())
     }
 
-    fn byte(
-        &mut self,
-        byte: u8,
-        at: Position,
-        out: &mut dyn FnMut(Piece<'_>) -> Result<(), SinkError>,
-    ) -> Result<(), SinkError> {
-        if self.in_string {
-            self.push(byte);
-            if self.escaped {
-                self.escaped = false;
-            } else if byte == b'\\' {
-                self.escaped = true;
-            } else if byte == b'"' {
-                self.in_string = false;
-                self.reading_key = false;
-            } else if self.reading_key && self.key.len() < 64 {
-                self.key.push(byte);
-            }
-            return Ok(());
+    /// Copies the current run, up to `end` (exclusive), into the element.
+    fn end_run(&mut self, chunk: &[u8], run: &mut Option<usize>, end: usize) {
+        if let Some(start) = run.take() {
+            self.append(&chunk[start..end]);
         }
-        match byte {
-            b' ' | b'\t' | b'\r' | b'\n' => {
-                if self.collect.as_ref().is_some_and(|c| c.scalar) {
-                    self.emit(out)?;
-                } else {
-                    self.push(byte);
-                }
-            }
-            b'"' => {
-                if self.element_level() && self.collect.is_none() {
-                    self.start(at, true);
-                }
-                if self.top == Top::Object && self.depth == 1 && self.expect_key {
-                    self.key.clear();
-                    self.reading_key = true;
-                }
-                self.in_string = true;
-                self.push(byte);
-            }
-            b'{' | b'[' => {
-                if self.depth == 0 && self.top == Top::Between {
-                    if byte == b'[' {
-                        self.top = Top::Array;
-                    } else {
-                        self.top = Top::Object;
-                        self.start(at, false);
-                    }
-                } else if self.top == Top::Object
-                    && self.depth == 1
-                    && byte == b'['
-                    && !self.expect_key
-                    && self.is_wrapper_key()
-                {
-                    // A response object: its records are this array's elements.
-                    self.top = Top::Wrapped;
-                    self.collect = None;
-                } else if self.element_level() && self.collect.is_none() {
-                    self.start(at, false);
-                }
-                self.push(byte);
-                self.depth += 1;
-                if self.top == Top::Object && self.depth == 1 {
-                    self.expect_key = true;
-                }
-            }
-            b'}' | b']' => {
-                if self.collect.as_ref().is_some_and(|c| c.scalar) {
-                    self.emit(out)?;
-                }
-                if self.depth == 0 {
-                    return self.stray(byte, at, out);
-                }
-                self.push(byte);
-                self.depth -= 1;
-                if self
-                    .collect
-                    .as_ref()
-                    .is_some_and(|c| !c.scalar && c.depth == self.depth)
-                {
-                    self.emit(out)?;
-                }
-                match (self.top, self.depth) {
-                    (Top::Array | Top::Object | Top::AfterWrapped, 0) => self.top = Top::Between,
-                    (Top::Wrapped, 1) => self.top = Top::AfterWrapped,
-                    _ => {}
-                }
-            }
-            b',' => {
-                if self.collect.as_ref().is_some_and(|c| c.scalar) {
-                    self.emit(out)?;
-                } else {
-                    self.push(byte);
-                }
-                if self.top == Top::Object && self.depth == 1 {
-                    self.expect_key = true;
-                }
-            }
-            b':' => {
-                self.push(byte);
-                if self.top == Top::Object && self.depth == 1 {
-                    self.expect_key = false;
-                }
-            }
-            _ => {
-                if self.depth == 0 {
-                    return self.stray(byte, at, out);
-                }
-                if self.element_level() && self.collect.is_none() {
-                    self.start(at, true);
-                }
-                self.push(byte);
-            }
+    }
+
+    /// Keeps the text of a top-level key being read (only short keys matter).
+    fn key_text(&mut self, text: &[u8]) {
+        if !self.reading_key {
+            return;
         }
-        Ok(())
+        if self.key.len() + text.len() <= 64 {
+            self.key.extend_from_slice(text);
+        } else {
+            // Too long to be a wrapper key; NUL makes sure it never matches one.
+            self.key.clear();
+            self.key.push(0);
+        }
     }
 
     fn is_wrapper_key(&self) -> bool {
@@ -904,6 +955,57 @@ mod tests {
             .map(|(at, reason)| (at.line, reason))
             .collect();
         (seen, quarantined)
+    }
+
+    /// Frames `text` read through a buffer of `capacity` bytes, so that records and
+    /// strings straddle chunk boundaries.
+    fn frame_chunked(text: &[u8], wrappers: &[&str], capacity: usize) -> (Seen, Quarantined) {
+        let mut sink = MemorySink::default();
+        let mut reader = std::io::BufReader::with_capacity(capacity, text);
+        let mut input = Input {
+            path: "test.json",
+            reader: &mut reader,
+            org: None,
+        };
+        let mut seen = Vec::new();
+        read(&mut input, &mut sink, wrappers, |element, _| {
+            seen.push((
+                element.at.line,
+                element.at.byte_offset,
+                element.text.to_string(),
+            ));
+            Ok(())
+        })
+        .unwrap();
+        let quarantined = sink
+            .quarantined
+            .into_iter()
+            .map(|(at, reason)| (at.line, reason))
+            .collect();
+        (seen, quarantined)
+    }
+
+    #[test]
+    fn chunk_boundaries_change_nothing() {
+        let escapes =
+            b"[{\"value\":\"a\\\"]}\\\\\"},{\"k\":[1,\"\\u00e9\"]},\n 12, \"s\", {\"x\":{}}]";
+        let wrapped =
+            b"{\"@odata.context\":\"x\",\"value\":[{\"id\":1},{\"id\":\"2\\\"\"}],\"next\":[{}]}";
+        let mut inputs: Vec<(&[u8], &[&str])> = vec![(escapes, &[]), (wrapped, &["value"])];
+        for (_, bytes, _) in SAMPLES {
+            inputs.push((bytes, &["value", "records", "items"]));
+        }
+        for (bytes, wrappers) in inputs {
+            let whole = frame_chunked(bytes, wrappers, 1 << 20);
+            assert!(!whole.0.is_empty());
+            for capacity in [16, 61, 1000] {
+                assert_eq!(
+                    frame_chunked(bytes, wrappers, capacity),
+                    whole,
+                    "capacity {capacity}"
+                );
+            }
+        }
     }
 
     #[test]
