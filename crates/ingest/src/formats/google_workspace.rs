@@ -117,10 +117,6 @@ fn read_activity(element: &Element<'_>, sink: &mut dyn Sink) -> Result<(), SinkE
         .and_then(|id| id.unique_qualifier.as_ref())
         .map(value_text)
         .filter(|q| !q.is_empty());
-    let time_text = id
-        .and_then(|id| id.time.as_ref())
-        .map(value_text)
-        .unwrap_or_default();
     let events: Vec<(Option<&str>, Option<&Value>)> = match &activity.events {
         Some(events) if !events.is_empty() => events
             .iter()
@@ -134,7 +130,8 @@ fn read_activity(element: &Element<'_>, sink: &mut dyn Sink) -> Result<(), SinkE
         let repeat = seen_names.iter().filter(|seen| **seen == name).count();
         seen_names.push(name);
         let event_id = qualifier.as_ref().map(|qualifier| {
-            let mut id = format!("{application}:{time_text}:{qualifier}:{name}");
+            // The parsed time, so that exports spelling it differently still meet.
+            let mut id = format!("{application}:{time_ms}:{qualifier}:{name}");
             if repeat > 0 {
                 id.push_str(&format!("#{repeat}"));
             }
@@ -342,7 +339,7 @@ mod tests {
         assert_eq!(failure.country, None, "no networkInfo: no geo");
         assert_eq!(
             sink.records[2].identity,
-            b"google:login:2024-06-03T02:00:00Z:99:login_failure"
+            b"google:login:1717380000000:99:login_failure"
         );
     }
 
@@ -362,6 +359,16 @@ mod tests {
         };
         assert_eq!(identities(&from_lines), identities(&from_response));
         assert_eq!(from_lines.records[2].at.line, 2);
+    }
+
+    #[test]
+    fn the_same_event_with_another_time_spelling_is_the_same_record() {
+        let iso = r#"{"id":{"time":"2022-12-29T22:42:44.467Z","uniqueQualifier":"5175","applicationName":"login"},"name":"login_success"}"#;
+        let panther = iso.replace("2022-12-29T22:42:44.467Z", "2022-12-29 22:42:44.467000000");
+        assert_eq!(
+            read(iso.as_bytes()).records[0].identity,
+            read(panther.as_bytes()).records[0].identity
+        );
     }
 
     #[test]
