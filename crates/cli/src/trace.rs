@@ -274,6 +274,9 @@ pub struct BenchArgs {
     /// Hop limits to time the haircut trace at.
     #[arg(long, default_value = "1,2,4,6,8")]
     hops: String,
+    /// Minimum tainted amount followed, in ETH (0: follow every wei).
+    #[arg(long, default_value = "0")]
+    min_amount: String,
     /// Traces per measurement (p50/p95 over them).
     #[arg(long, default_value_t = 20)]
     repeat: usize,
@@ -319,6 +322,7 @@ pub fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     let csv_rows = count(&args.csv_rows)?;
+    let min_amount = parse_units(&args.min_amount, 18).context("--min-amount")?;
     if csv_rows > 0 {
         for (name, transactions) in [("token_transfers.csv", false), ("transactions.csv", true)] {
             let data = root.join(format!("ingest-{name}"));
@@ -394,6 +398,7 @@ pub fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 let options = TraceOptions {
                     model: Model::Haircut,
                     max_hops,
+                    min_amount,
                     ..TraceOptions::default()
                 };
                 let started = Instant::now();
@@ -406,7 +411,8 @@ pub fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
             }
             times.sort_by(f64::total_cmp);
             println!(
-                "  haircut trace, {max_hops} hops: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms over {} traces (from the heist seed: {} tainted addresses, {} exits)",
+                "  haircut trace, {max_hops} hops, min amount {} ETH: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms over {} traces (from the heist seed: {} tainted addresses, {} exits)",
+                args.min_amount,
                 percentile(&times, 0.5),
                 percentile(&times, 0.95),
                 times.last().copied().unwrap_or(0.0),

@@ -387,13 +387,46 @@ impl Holder {
     }
 }
 
+#[derive(Default)]
+struct FlowAcc {
+    amount: u128,
+    transfers: u64,
+    first_block: u32,
+    txs: Vec<u32>,
+}
+
+struct ExitAcc {
+    kind: String,
+    label: Option<String>,
+    hop: u32,
+    first_block: u32,
+    amounts: BTreeMap<u32, u128>,
+    txs: Vec<u32>,
+}
+
+struct AddressAcc {
+    hop: u32,
+    first_block: u32,
+    seed: bool,
+    received: BTreeMap<u32, u128>,
+    held: BTreeMap<u32, u128>,
+    at_hop_limit: bool,
+}
+
+/// What a trace found, in numbers; turned into text once, at the end.
 struct Collector<'g> {
     graph: &'g ChainGraph,
     options: &'g TraceOptions,
-    addresses: BTreeMap<u32, TaintedAddress>,
-    exits: BTreeMap<u32, Exit>,
-    flows: BTreeMap<(u32, u32, u32), Flow>,
+    addresses: FxHashMap<u32, AddressAcc>,
+    exits: FxHashMap<u32, ExitAcc>,
+    flows: FxHashMap<(u32, u32, u32), FlowAcc>,
     edges_examined: u64,
+}
+
+fn note_tx(txs: &mut Vec<u32>, tx: u32, max: usize) {
+    if txs.len() < max && !txs.contains(&tx) {
+        txs.push(tx);
+    }
 }
 
 impl Collector<'_> {
@@ -402,30 +435,18 @@ impl Collector<'_> {
     }
 
     fn flow(&mut self, edge: &EdgeRef, tainted: u128) {
-        let asset = self.asset_name(edge.asset());
-        let tx = self.graph.tx(edge.edge.tx).hash;
-        let max_refs = self.options.max_tx_refs;
-        let graph = self.graph;
         let flow = self
             .flows
             .entry((edge.from, edge.to, edge.asset()))
-            .or_insert_with(|| Flow {
-                from: graph.address_text(edge.from),
-                to: graph.address_text(edge.to),
-                asset,
-                amount: "0".to_string(),
-                transfers: 0,
+            .or_insert_with(|| FlowAcc {
                 first_block: edge.edge.block,
-                transactions: Vec::new(),
+                ..FlowAcc::default()
             });
-        flow.amount = add_text(&flow.amount, tainted);
+        flow.amount = flow.amount.saturating_add(tainted);
         flow.transfers += 1;
-        if flow.transactions.len() < max_refs && !flow.transactions.contains(&tx) {
-            flow.transactions.push(tx);
-        }
+        note_tx(&mut flow.txs, edge.edge.tx, self.options.max_tx_refs);
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn exit(
         &mut self,
         id: u32,
@@ -435,71 +456,124 @@ impl Collector<'_> {
         edge: &EdgeRef,
         tainted: u128,
     ) {
-        let graph = self.graph;
-        let asset = self.asset_name(edge.asset());
-        let tx = graph.tx(edge.edge.tx).hash;
-        let max_refs = self.options.max_tx_refs;
-        let exit = self.exits.entry(id).or_insert_with(|| Exit {
-            address: graph.address_text(id),
-            entity: format!("wallet:{}", graph.address_text(id)),
+        let exit = self.exits.entry(id).or_insert_with(|| ExitAcc {
             kind,
             label,
             hop,
             first_block: edge.edge.block,
-            first_time: graph.block_time(edge.edge.block),
             amounts: BTreeMap::new(),
-            transactions: Vec::new(),
+            txs: Vec::new(),
         });
-        let slot = exit.amounts.entry(asset).or_insert_with(|| "0".to_string());
-        *slot = add_text(slot, tainted);
+        let slot = exit.amounts.entry(edge.asset()).or_default();
+        *slot = slot.saturating_add(tainted);
         exit.hop = exit.hop.min(hop);
-        if exit.transactions.len() < max_refs && !exit.transactions.contains(&tx) {
-            exit.transactions.push(tx);
-        }
+        exit.first_block = exit.first_block.min(edge.edge.block);
+        note_tx(&mut exit.txs, edge.edge.tx, self.options.max_tx_refs);
     }
 
-    fn address_entry(
-        &mut self,
-        id: u32,
-        hop: u32,
-        block: u32,
-        seed: bool,
-        labels: &ServiceIndex,
-    ) -> &mut TaintedAddress {
-        let graph = self.graph;
-        let entry = self.addresses.entry(id).or_insert_with(|| {
-            let (label, categories) = match labels.by_id.get(&id) {
-                Some((_, name, categories)) => (Some(name.clone()), categories.clone()),
-                None => (None, Vec::new()),
-            };
-            TaintedAddress {
-                address: graph.address_text(id),
-                entity: format!("wallet:{}", graph.address_text(id)),
-                hop,
-                first_taint_block: block,
-                first_taint_time: graph.block_time(block),
-                tainted_received: BTreeMap::new(),
-                tainted_held: BTreeMap::new(),
-                label,
-                categories,
-                is_seed: seed,
-                at_hop_limit: false,
-            }
+    fn address_entry(&mut self, id: u32, hop: u32, block: u32, seed: bool) -> &mut AddressAcc {
+        let entry = self.addresses.entry(id).or_insert_with(|| AddressAcc {
+            hop,
+            first_block: block,
+            seed,
+            received: BTreeMap::new(),
+            held: BTreeMap::new(),
+            at_hop_limit: false,
         });
-        if hop < entry.hop {
-            entry.hop = hop;
-        }
-        if block < entry.first_taint_block {
-            entry.first_taint_block = block;
-            entry.first_taint_time = graph.block_time(block);
-        }
+        entry.hop = entry.hop.min(hop);
+        entry.first_block = entry.first_block.min(block);
         entry
     }
-}
 
-fn add_text(text: &str, value: u128) -> String {
-    let current: u128 = text.parse().unwrap_or(0);
-    current.saturating_add(value).to_string()
+    fn receive(&mut self, id: u32, asset: u32, amount: u128) {
+        if let Some(entry) = self.addresses.get_mut(&id) {
+            let slot = entry.received.entry(asset).or_default();
+            *slot = slot.saturating_add(amount);
+        }
+    }
+
+    /// The findings as text: addresses, exits and flows.
+    fn finish(self, services: &ServiceIndex) -> (Vec<TaintedAddress>, Vec<Exit>, Vec<Flow>, u64) {
+        let graph = self.graph;
+        let amounts = |map: &BTreeMap<u32, u128>| -> BTreeMap<String, String> {
+            map.iter()
+                .map(|(asset, value)| (graph.asset_name(*asset).to_string(), value.to_string()))
+                .collect()
+        };
+        let txs =
+            |ids: &[u32]| -> Vec<String> { ids.iter().map(|tx| graph.tx(*tx).hash).collect() };
+        let mut addresses: Vec<TaintedAddress> = self
+            .addresses
+            .iter()
+            .map(|(&id, acc)| {
+                let text = graph.address_text(id);
+                let (label, categories) = match services.by_id.get(&id) {
+                    Some((_, name, categories)) => (Some(name.clone()), categories.clone()),
+                    None => (None, Vec::new()),
+                };
+                TaintedAddress {
+                    entity: format!("wallet:{text}"),
+                    address: text,
+                    hop: acc.hop,
+                    first_taint_block: acc.first_block,
+                    first_taint_time: graph.block_time(acc.first_block),
+                    tainted_received: amounts(&acc.received),
+                    tainted_held: amounts(&acc.held),
+                    label,
+                    categories,
+                    is_seed: acc.seed,
+                    at_hop_limit: acc.at_hop_limit,
+                }
+            })
+            .collect();
+        addresses.sort_by(|a, b| {
+            (a.hop, a.first_taint_block, &a.address).cmp(&(b.hop, b.first_taint_block, &b.address))
+        });
+        let mut exits: Vec<Exit> = self
+            .exits
+            .iter()
+            .map(|(&id, acc)| {
+                let text = graph.address_text(id);
+                Exit {
+                    entity: format!("wallet:{text}"),
+                    address: text,
+                    kind: acc.kind.clone(),
+                    label: acc.label.clone(),
+                    hop: acc.hop,
+                    first_block: acc.first_block,
+                    first_time: graph.block_time(acc.first_block),
+                    amounts: amounts(&acc.amounts),
+                    transactions: txs(&acc.txs),
+                }
+            })
+            .collect();
+        exits.sort_by(|a, b| (a.first_block, &a.address).cmp(&(b.first_block, &b.address)));
+        let mut flows: Vec<((u32, u32, u32), Flow)> = self
+            .flows
+            .iter()
+            .map(|(&(from, to, asset), acc)| {
+                (
+                    (acc.first_block, from, to),
+                    Flow {
+                        from: graph.address_text(from),
+                        to: graph.address_text(to),
+                        asset: graph.asset_name(asset).to_string(),
+                        amount: acc.amount.to_string(),
+                        transfers: acc.transfers,
+                        first_block: acc.first_block,
+                        transactions: txs(&acc.txs),
+                    },
+                )
+            })
+            .collect();
+        flows.sort_by_key(|(key, _)| *key);
+        (
+            addresses,
+            exits,
+            flows.into_iter().map(|(_, f)| f).collect(),
+            self.edges_examined,
+        )
+    }
 }
 
 fn in_window(options: &TraceOptions, block: u32) -> bool {
@@ -540,9 +614,9 @@ pub fn trace(
     let mut collector = Collector {
         graph,
         options,
-        addresses: BTreeMap::new(),
-        exits: BTreeMap::new(),
-        flows: BTreeMap::new(),
+        addresses: FxHashMap::default(),
+        exits: FxHashMap::default(),
+        flows: FxHashMap::default(),
         edges_examined: 0,
     };
     let mut reconciliation = BTreeMap::new();
@@ -573,21 +647,16 @@ pub fn trace(
             Direction::Backward => backward(&mut collector, &mut services, &seed_ids, asset),
         }
     }
-    let mut addresses: Vec<TaintedAddress> = collector.addresses.into_values().collect();
-    addresses.sort_by(|a, b| {
-        (a.hop, a.first_taint_block, &a.address).cmp(&(b.hop, b.first_taint_block, &b.address))
-    });
-    let mut exits: Vec<Exit> = collector.exits.into_values().collect();
-    exits.sort_by(|a, b| (a.first_block, &a.address).cmp(&(b.first_block, &b.address)));
+    let (addresses, exits, flows, edges_examined) = collector.finish(&services);
     Ok(TraceResult {
         model: options.model,
         direction: options.direction,
         seeds: seed_ids.iter().map(|&id| graph.address_text(id)).collect(),
         addresses,
         exits,
-        flows: collector.flows.into_values().collect(),
+        flows,
         reconciliation,
-        edges_examined: collector.edges_examined,
+        edges_examined,
     })
 }
 
@@ -653,7 +722,7 @@ fn forward(
             heap.push(Reverse((edge.order_key(), seed)));
             holder.first_block = edge.edge.block;
         }
-        collector.address_entry(seed, 0, holder.first_block, true, services);
+        collector.address_entry(seed, 0, holder.first_block, true);
         holders.insert(seed, holder);
     }
     while let Some(Reverse((key, id))) = heap.pop() {
@@ -734,13 +803,8 @@ fn forward(
                 continue;
             }
         }
-        let asset_name = collector.asset_name(asset);
-        let entry = collector.address_entry(edge.to, hop + 1, edge.edge.block, to_seed, services);
-        let received = entry
-            .tainted_received
-            .entry(asset_name)
-            .or_insert_with(|| "0".to_string());
-        *received = add_text(received, tainted);
+        collector.address_entry(edge.to, hop + 1, edge.edge.block, to_seed);
+        collector.receive(edge.to, asset, tainted);
         if let Some(receiver) = holders.get_mut(&edge.to) {
             receiver.receive(model, amount, tainted);
             receiver.received += tainted;
@@ -779,7 +843,7 @@ fn forward(
         receiver.received = tainted;
         if !expand {
             collector
-                .address_entry(edge.to, hop + 1, edge.edge.block, false, services)
+                .address_entry(edge.to, hop + 1, edge.edge.block, false)
                 .at_hop_limit = true;
         } else if let Some((next, _)) = events.get(cursor) {
             heap.push(Reverse((next.order_key(), edge.to)));
@@ -789,7 +853,6 @@ fn forward(
         holders.insert(edge.to, receiver);
     }
     let mut held = 0u128;
-    let asset_name = collector.asset_name(asset);
     for (id, holder) in &holders {
         if holder.seed {
             continue;
@@ -797,9 +860,7 @@ fn forward(
         held += holder.tainted;
         if model != Model::Poison {
             if let Some(entry) = collector.addresses.get_mut(id) {
-                entry
-                    .tainted_held
-                    .insert(asset_name.clone(), holder.tainted.to_string());
+                entry.held.insert(asset, holder.tainted);
             }
         }
     }
@@ -841,7 +902,7 @@ fn backward(collector: &mut Collector<'_>, services: &mut ServiceIndex, seeds: &
         u32::MAX,
     );
     for &seed in seeds {
-        collector.address_entry(seed, 0, 0, true, services);
+        collector.address_entry(seed, 0, 0, true);
         // Everything the seed received is to be explained.
         scratch.clear();
         graph.incoming(seed, &mut scratch);
@@ -857,7 +918,6 @@ fn backward(collector: &mut Collector<'_>, services: &mut ServiceIndex, seeds: &
             hop: 0,
         });
     }
-    let asset_name = collector.asset_name(asset);
     let mut expanded = 0u64;
     while let Some(demand) = queue.pop_front() {
         if demand.hop >= options.max_hops || demand.amount == 0 {
@@ -903,12 +963,8 @@ fn backward(collector: &mut Collector<'_>, services: &mut ServiceIndex, seeds: &
                 collector.exit(source, kind, label, hop, edge, share);
                 continue;
             }
-            let entry = collector.address_entry(source, hop, edge.edge.block, false, services);
-            let received = entry
-                .tainted_received
-                .entry(asset_name.clone())
-                .or_insert_with(|| "0".to_string());
-            *received = add_text(received, share);
+            collector.address_entry(source, hop, edge.edge.block, false);
+            collector.receive(source, asset, share);
             if graph.address(source) == MINT {
                 continue;
             }

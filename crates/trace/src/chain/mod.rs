@@ -59,27 +59,53 @@ pub fn address_text(address: &Address) -> String {
 
 /// Parses `0x` + 40 hex digits, any case.
 pub fn parse_address(text: &str) -> Option<Address> {
+    let text = text.trim();
     let digits = text
-        .trim()
         .strip_prefix("0x")
-        .or_else(|| text.trim().strip_prefix("0X"))?;
-    if digits.len() != 40 {
-        return None;
-    }
+        .or_else(|| text.strip_prefix("0X"))?;
     let mut out = [0u8; 20];
-    hex::decode_to_slice(digits, &mut out).ok()?;
+    decode_hex(digits.as_bytes(), &mut out)?;
     Some(out)
 }
 
 /// Parses a 32-byte `0x` hash.
 pub fn parse_hash(text: &str) -> Option<[u8; 32]> {
     let digits = text.trim().strip_prefix("0x")?;
-    if digits.len() != 64 {
+    let mut out = [0u8; 32];
+    decode_hex(digits.as_bytes(), &mut out)?;
+    Some(out)
+}
+
+/// Value of each byte as a hex digit, 0xff for non-digits.
+const HEX: [u8; 256] = {
+    let mut table = [0xffu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Decodes exactly `2 * out.len()` hex digits (the hot path of chain ingest).
+fn decode_hex(digits: &[u8], out: &mut [u8]) -> Option<()> {
+    if digits.len() != out.len() * 2 {
         return None;
     }
-    let mut out = [0u8; 32];
-    hex::decode_to_slice(digits, &mut out).ok()?;
-    Some(out)
+    let mut bad = 0u8;
+    for (slot, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
+        let high = HEX[pair[0] as usize];
+        let low = HEX[pair[1] as usize];
+        bad |= (high | low) & 0xf0;
+        *slot = (high << 4) | (low & 0x0f);
+    }
+    (bad == 0).then_some(())
 }
 
 /// What moved: the chain's native coin or a token contract.

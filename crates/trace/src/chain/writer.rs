@@ -345,7 +345,9 @@ impl ChainWriter {
             path: tmp.clone(),
             source: e.into_error(),
         })?;
-        file.sync_all().map_err(io_error(&tmp))?;
+        // No fsync: like the SQLite store (WAL, synchronous=NORMAL) this survives a
+        // killed process, which is what a re-run recovers from; the manifest rename
+        // is the commit point.
         drop(file);
         if !big.is_empty() {
             let text: String = big
@@ -428,8 +430,7 @@ fn append(path: &Path, committed: u64, bytes: &[u8]) -> Result<()> {
     file.set_len(committed).map_err(io_error(path))?;
     file.seek(SeekFrom::Start(committed))
         .map_err(io_error(path))?;
-    file.write_all(bytes).map_err(io_error(path))?;
-    file.sync_all().map_err(io_error(path))
+    file.write_all(bytes).map_err(io_error(path))
 }
 
 /// Builds a run for the segments not yet indexed, and merges runs while the newest
