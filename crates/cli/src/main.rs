@@ -3,6 +3,7 @@
 //! read (the rest was ingested), 2 error.
 
 mod cases;
+mod cluster;
 mod demo;
 mod ingest;
 mod label;
@@ -66,6 +67,8 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Follow tainted funds through the chain store (poison, haircut, FIFO).
     Trace(trace::TraceArgs),
+    /// Bitcoin address clusters: --add FILE... to read chain data, ADDR to show a cluster.
+    Cluster(cluster::ClusterArgs),
     /// Add or list address labels (exchange, mixer, bridge, sanction...).
     Label(label::LabelArgs),
     /// Benchmark the chain store: ingest rate, bytes per edge, trace latency.
@@ -144,6 +147,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => cases::report(&data_dir, args),
         Command::Demo(args) => demo::demo(args),
         Command::Trace(args) => trace::trace(&data_dir, args),
+        Command::Cluster(args) => cluster::cluster(&data_dir, args),
         Command::Label(args) => label::label(&data_dir, args),
         Command::Bench(args) => trace::bench(args),
         Command::Evaluate(args) => cases::evaluate(&data_dir, args),

@@ -32,3 +32,8 @@ pub mod unionfind;
 
 pub use error::{ParseError, UtxoError};
 pub use tx::{Outpoint, Tx, TxIn, TxOut, Txid};
+
+/// The folder of the Bitcoin graph inside the data dir (beside the EVM chain store).
+pub fn btc_dir(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("chain").join("btc")
+}
