@@ -108,7 +108,11 @@ pub fn cluster(data_dir: &Path, args: ClusterArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("reading {}", path.display()))?;
             eprintln!(
                 "{}: {:?}, {} transactions, {} already known, {} quarantined",
-                report.path, report.kind, report.transactions, report.duplicates, report.quarantined
+                report.path,
+                report.kind,
+                report.transactions,
+                report.duplicates,
+                report.quarantined
             );
             for (line, reason) in &report.problems {
                 eprintln!("  line {line}: {reason}");
@@ -147,7 +151,10 @@ pub fn cluster(data_dir: &Path, args: ClusterArgs) -> anyhow::Result<ExitCode> {
         .get(wanted)
         .or_else(|| graph.addresses.get(&wanted.to_ascii_lowercase()))
     else {
-        eprintln!("{wanted}: not in the Bitcoin graph ({} addresses)", graph.addresses.len());
+        eprintln!(
+            "{wanted}: not in the Bitcoin graph ({} addresses)",
+            graph.addresses.len()
+        );
         return Ok(ExitCode::from(1));
     };
     let labels = if data_dir.join("unmask.sqlite").exists() || data_dir.exists() {
@@ -190,8 +197,12 @@ fn build_view(
         if limit == 0 || members.len() < limit {
             members.push(Member {
                 address,
-                labels: label.map(|l| l.labels.iter().cloned().collect()).unwrap_or_default(),
-                categories: label.map(|l| l.categories.iter().cloned().collect()).unwrap_or_default(),
+                labels: label
+                    .map(|l| l.labels.iter().cloned().collect())
+                    .unwrap_or_default(),
+                categories: label
+                    .map(|l| l.categories.iter().cloned().collect())
+                    .unwrap_or_default(),
             });
         }
     }
@@ -208,7 +219,12 @@ fn build_view(
     // Transactions this cluster spends in: where CoinJoins stopped clustering and
     // where change would be.
     let spends: Vec<u32> = (0..graph.tx_count() as u32)
-        .filter(|&tx| graph.tx_inputs(tx).iter().any(|i| i.known && set.contains(&i.address)))
+        .filter(|&tx| {
+            graph
+                .tx_inputs(tx)
+                .iter()
+                .any(|i| i.known && set.contains(&i.address))
+        })
         .collect();
     let coinjoins_entered = spends
         .iter()
@@ -266,7 +282,11 @@ fn print_view(view: &ClusterView) {
         view.representative
     );
     if !view.labels.is_empty() || !view.categories.is_empty() {
-        println!("labels: {}  categories: {}", view.labels.join(", "), view.categories.join(", "));
+        println!(
+            "labels: {}  categories: {}",
+            view.labels.join(", "),
+            view.categories.join(", ")
+        );
     }
     println!("members ({} listed):", view.members_listed);
     for member in &view.members {
@@ -287,7 +307,10 @@ fn print_view(view: &ClusterView) {
     } else {
         println!("formed by {} common-input joins:", view.formed_by.len());
         for step in &view.formed_by {
-            println!("  {} (block {}): {} + {}", step.txid, step.block, step.joined[0], step.joined[1]);
+            println!(
+                "  {} (block {}): {} + {}",
+                step.txid, step.block, step.joined[0], step.joined[1]
+            );
         }
     }
     if !view.coinjoins_entered.is_empty() {
@@ -317,7 +340,11 @@ fn print_view(view: &ClusterView) {
                 seen.txid,
                 seen.guess.output,
                 seen.address,
-                if seen.in_cluster { " (already in the cluster)" } else { "" },
+                if seen.in_cluster {
+                    " (already in the cluster)"
+                } else {
+                    ""
+                },
                 seen.guess.heuristic,
                 seen.guess.confidence,
                 seen.guess.reason
