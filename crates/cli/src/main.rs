@@ -8,6 +8,7 @@ mod demo;
 mod ingest;
 mod label;
 mod registry;
+mod screen;
 mod trace;
 
 use std::path::PathBuf;
@@ -75,6 +76,8 @@ enum Command {
     Bench(trace::BenchArgs),
     /// Measure the cases against a simulated world's truth.json (recall, precision, farms, look-alikes).
     Evaluate(cases::EvaluateArgs),
+    /// Screen a name, identifier or crypto address (or a CSV of them) against the ingested sanctions lists.
+    Screen(screen::ScreenArgs),
 }
 
 fn main() -> ExitCode {
@@ -151,6 +154,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Label(args) => label::label(&data_dir, args),
         Command::Bench(args) => trace::bench(args),
         Command::Evaluate(args) => cases::evaluate(&data_dir, args),
+        Command::Screen(args) => screen::screen(&data_dir, args),
     }
 }
 

@@ -6,8 +6,11 @@
 use unmask_detect::{detectors, Detector};
 
 pub fn detectors() -> Vec<&'static dyn Detector> {
-    let mut all: Vec<&'static dyn Detector> =
-        vec![&detectors::SharedIdentifier, &detectors::ShippingAddress];
+    let mut all: Vec<&'static dyn Detector> = vec![
+        &detectors::SharedIdentifier,
+        &detectors::ShippingAddress,
+        &detectors::SanctionsScreening,
+    ];
     all.extend(unmask_workforce::detectors());
     all.extend(unmask_trace::detectors::all());
     all

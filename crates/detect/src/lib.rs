@@ -12,6 +12,7 @@
 
 pub mod cases;
 pub mod detectors;
+pub mod screening;
 
 use unmask_model::Finding;
 use unmask_store::{Store, StoreError};

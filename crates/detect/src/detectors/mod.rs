@@ -2,6 +2,7 @@
 //! employees, and laptops shipped to addresses that are not the employee's home.
 //! Each is one file; the `unmask` binary's registry lists them.
 
+mod sanctions_screening;
 mod shared_identifier;
 mod shipping_address;
 
@@ -9,6 +10,7 @@ use std::collections::HashMap;
 
 use unmask_store::{Store, StoreError};
 
+pub use sanctions_screening::SanctionsScreening;
 pub use shared_identifier::SharedIdentifier;
 pub use shipping_address::ShippingAddress;
 
