@@ -13,5 +13,7 @@ pub fn detectors() -> Vec<&'static dyn Detector> {
     ];
     all.extend(unmask_workforce::detectors());
     all.extend(unmask_trace::detectors::all());
+    all.push(&unmask_utxo::detectors::CoinJoinDetector);
+    all.push(&unmask_utxo::detectors::PeelChainDetector);
     all
 }

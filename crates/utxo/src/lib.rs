@@ -14,11 +14,15 @@
 //!   confidence, never merged into clusters silently.
 //! * [`graphsense`]: GraphSense's UTXO test world and its address/cluster relations,
 //!   to check our partitions against GraphSense's reference outputs.
+//! * [`detectors`]: `btc_coinjoin` and `btc_peel_chain` for `unmask detect`.
+//! * [`load`]: files into the graph; the graph itself is saved under
+//!   `<data-dir>/chain/btc/` ([`btc_dir`]).
 
 pub mod amount;
 pub mod change;
 pub mod cluster;
 pub mod coinjoin;
+pub mod detectors;
 pub mod error;
 pub mod graph;
 pub mod graphsense;

@@ -320,22 +320,31 @@ fn peel_chains_are_found_in_any_order() {
             4,
             Some((3, 1)),
             0,
-            &[(1_000_000, "bc1qexch3"), (6_900_000, "bc1qhop4")],
+            &[
+                (1_000_000, "bc1qexchangexxx3"),
+                (6_900_000, "bc1qhopxxxxxxxx4"),
+            ],
             104,
         ),
-        simple_tx(1, None, 0, &[(10_000_000, "bc1qheist")], 100),
+        simple_tx(1, None, 0, &[(10_000_000, "bc1qheistxxxxxxx")], 100),
         simple_tx(
             2,
             Some((1, 0)),
             0,
-            &[(1_000_000, "bc1qexch1"), (8_990_000, "bc1qhop2")],
+            &[
+                (1_000_000, "bc1qexchangexxx1"),
+                (8_990_000, "bc1qhopxxxxxxxx2"),
+            ],
             102,
         ),
         simple_tx(
             3,
             Some((2, 1)),
             0,
-            &[(1_080_000, "bc1qexch2"), (7_900_000, "bc1qhop3")],
+            &[
+                (1_080_000, "bc1qexchangexxx2"),
+                (7_900_000, "bc1qhopxxxxxxxx3"),
+            ],
             103,
         ),
         // A lone 1-in-2-out payment is not a peel.
@@ -361,9 +370,110 @@ fn peel_chains_are_found_in_any_order() {
     assert_eq!(chain.peeled_total(), 3_080_000);
     assert_eq!(
         graph.addresses.text(chain.hops[0].peeled_address),
-        "bc1qexch1"
+        "bc1qexchangexxx1"
     );
     let lone = graph.tx_id(&[10; 32]).unwrap();
     assert!(peel::has_shape(&graph, lone) && !peel::is_peel(&graph, lone));
     assert!(peel::is_peel(&graph, graph.tx_id(&[3; 32]).unwrap()));
+}
+
+#[test]
+fn detectors_report_coinjoins_and_peel_chains_from_the_saved_graph() {
+    use unmask_detect::Detector;
+    use unmask_utxo::detectors::{CoinJoinDetector, PeelChainDetector};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = unmask_store::Store::open(dir.path()).unwrap();
+    // Nothing read yet: nothing found.
+    assert!(CoinJoinDetector.run(&store).unwrap().is_empty());
+
+    let mut graph = UtxoGraph::new(Options::default());
+    // A Whirlpool mix whose inputs come from enriched rows.
+    let address = |p: &str, i: usize| format!("bc1qwhirlpool{p}{i:04}");
+    let mix = Tx {
+        txid: [0x77; 32],
+        block: 900_000,
+        time: 0,
+        index: None,
+        coinbase: false,
+        version: 1,
+        lock_time: 0,
+        vsize: None,
+        inputs: [1_000_000u64, 1_000_000, 1_000_170, 1_000_170, 1_000_250]
+            .iter()
+            .enumerate()
+            .map(|(i, &value)| TxIn {
+                prev: Some(Outpoint {
+                    txid: [i as u8 + 0x60; 32],
+                    index: 0,
+                }),
+                sequence: u32::MAX,
+                spent: Some(Spent {
+                    value,
+                    script_type: P2WPKH,
+                    addresses: vec![address("in", i)],
+                }),
+            })
+            .collect(),
+        outputs: (0..5)
+            .map(|i| TxOut {
+                index: i,
+                value: 1_000_000,
+                script_type: ScriptType::P2wpkh,
+                addresses: vec![address("out", i as usize)],
+            })
+            .collect(),
+    };
+    graph.add(&mix, None);
+    for tx in [
+        simple_tx(1, None, 0, &[(10_000_000, "bc1qheistxxxxxxx")], 100),
+        simple_tx(
+            2,
+            Some((1, 0)),
+            0,
+            &[
+                (1_000_000, "bc1qexchangexxx1"),
+                (8_990_000, "bc1qhopxxxxxxxx2"),
+            ],
+            102,
+        ),
+        simple_tx(
+            3,
+            Some((2, 1)),
+            0,
+            &[
+                (1_080_000, "bc1qexchangexxx2"),
+                (7_900_000, "bc1qhopxxxxxxxx3"),
+            ],
+            103,
+        ),
+        simple_tx(
+            4,
+            Some((3, 1)),
+            0,
+            &[
+                (1_000_000, "bc1qexchangexxx3"),
+                (6_900_000, "bc1qhopxxxxxxxx4"),
+            ],
+            104,
+        ),
+    ] {
+        graph.add(&tx, None);
+    }
+    graph.save(&unmask_utxo::btc_dir(dir.path())).unwrap();
+
+    let coinjoins = CoinJoinDetector.run(&store).unwrap();
+    assert_eq!(coinjoins.len(), 1, "{coinjoins:?}");
+    assert_eq!(coinjoins[0].subjects.len(), 5);
+    assert!(
+        coinjoins[0].reason.contains("Whirlpool"),
+        "{}",
+        coinjoins[0].reason
+    );
+    let peels = PeelChainDetector.run(&store).unwrap();
+    assert_eq!(peels.len(), 1, "{peels:?}");
+    assert!(peels[0]
+        .subjects
+        .contains(&"wallet:bc1qexchangexxx2".to_string()));
+    assert_eq!(peels[0].evidence.len(), 3);
 }
