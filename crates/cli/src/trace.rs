@@ -300,6 +300,27 @@ fn count(text: &str) -> anyhow::Result<u64> {
         * scale)
 }
 
+/// CPU seconds this process has used (user + system), from /proc on Linux; the
+/// benchmark reports rates per CPU second too, since wall time on a shared box
+/// includes other processes' turns.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    let Some(after) = stat.rsplit_once(')').map(|(_, rest)| rest) else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -338,15 +359,19 @@ pub fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 command: "bench".to_string(),
             };
             let started = Instant::now();
+            let cpu = cpu_seconds();
             let report = unmask_ingest::ingest(&mut store, std::slice::from_ref(&file), &options)?;
             let seconds = started.elapsed().as_secs_f64();
+            let cpu = cpu_seconds() - cpu;
             println!(
-                "ingest {name}: {} rows ({:.0} MB) in {:.2} s = {:.0} rows/s ({:.0} MB/s), stored {}, reconciled {}",
+                "ingest {name}: {} rows ({:.0} MB) in {:.2} s wall = {:.0} rows/s ({:.0} MB/s); {:.2} CPU s = {:.0} rows per CPU second; stored {}, reconciled {}",
                 report.total.read,
                 size as f64 / 1e6,
                 seconds,
                 report.total.read as f64 / seconds,
                 size as f64 / 1e6 / seconds,
+                cpu,
+                report.total.read as f64 / cpu.max(1e-9),
                 report.total.stored,
                 report.total.reconciles()
             );

@@ -45,7 +45,8 @@ struct OpenSegment {
     totals: FileTotals,
     rows: u64,
     big: Vec<(u64, String)>,
-    keys: FxHashSet<u128>,
+    /// Keys this file added to `seen`, taken out again if the file is aborted.
+    keys: Vec<u128>,
 }
 
 pub struct ChainWriter {
@@ -59,10 +60,16 @@ pub struct ChainWriter {
     tokens: FxHashMap<Address, u32>,
     new_blocks: Vec<(u32, u32)>,
     last_block: Option<(u32, u32)>,
+    /// Sub-key of the first row stored this session for each transaction id (by
+    /// position; [`NO_SUB`] when none): most transactions have one transfer, so
+    /// deduplication is a vector lookup, and only the others use `seen`.
+    first_sub: Vec<u64>,
     seen: FxHashSet<u128>,
     old_keys: Option<FxHashSet<u128>>,
     current: Option<OpenSegment>,
 }
+
+const NO_SUB: u64 = u64::MAX - 1;
 
 fn key(tx: u32, sub: u64) -> u128 {
     (tx as u128) << 64 | sub as u128
@@ -124,6 +131,7 @@ impl ChainWriter {
             tokens,
             new_blocks: Vec::new(),
             last_block: None,
+            first_sub: Vec::new(),
             seen: FxHashSet::default(),
             old_keys: None,
             current: None,
@@ -148,7 +156,7 @@ impl ChainWriter {
             totals: FileTotals::default(),
             rows: 0,
             big: Vec::new(),
-            keys: FxHashSet::default(),
+            keys: Vec::new(),
         });
         Ok(())
     }
@@ -221,13 +229,19 @@ impl ChainWriter {
         }
         let tx = self.tx_id(&transfer.tx_hash)?;
         let row_key = key(tx, transfer.sub.0);
-        if self.seen.contains(&row_key)
-            || self
-                .current
-                .as_ref()
-                .is_some_and(|c| c.keys.contains(&row_key))
-            || (tx < self.txs_at_open && self.old_keys()?.contains(&row_key))
-        {
+        if self.first_sub.len() <= tx as usize {
+            self.first_sub.resize(tx as usize + 1, NO_SUB);
+        }
+        let first = self.first_sub[tx as usize];
+        let new_this_session = if first == NO_SUB {
+            self.first_sub[tx as usize] = transfer.sub.0;
+            true
+        } else if first == transfer.sub.0 {
+            false
+        } else {
+            self.seen.insert(row_key)
+        };
+        if !new_this_session || (tx < self.txs_at_open && self.old_keys()?.contains(&row_key)) {
             if let Some(current) = self.current.as_mut() {
                 current.totals.duplicates += 1;
             }
@@ -309,7 +323,7 @@ impl ChainWriter {
             .out
             .write_all(bytemuck::bytes_of(&row))
             .map_err(io_error(&current.tmp))?;
-        current.keys.insert(row_key);
+        current.keys.push(row_key);
         current.rows += 1;
         current.totals.stored += 1;
         if row.is_money() {
@@ -321,6 +335,15 @@ impl ChainWriter {
     /// Drops the open file's segment (the file failed; it is read again next time).
     pub fn abort_file(&mut self) {
         if let Some(current) = self.current.take() {
+            for key in &current.keys {
+                let tx = (key >> 64) as usize;
+                let sub = *key as u64;
+                if self.first_sub.get(tx) == Some(&sub) {
+                    self.first_sub[tx] = NO_SUB;
+                } else {
+                    self.seen.remove(key);
+                }
+            }
             drop(current.out);
             let _ = std::fs::remove_file(&current.tmp);
         }
@@ -369,7 +392,7 @@ impl ChainWriter {
         });
         self.manifest.next_id = id + 1;
         write_manifest(&self.dir, &self.manifest)?;
-        self.seen.extend(keys);
+        drop(keys);
         Ok(totals)
     }
 
