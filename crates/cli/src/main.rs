@@ -78,6 +78,8 @@ enum Command {
     Evaluate(cases::EvaluateArgs),
     /// Screen a name, identifier or crypto address (or a CSV of them) against the ingested sanctions lists.
     Screen(screen::ScreenArgs),
+    /// Serve screening over HTTP, yente-compatible (POST /match/{dataset}, GET /search?q=).
+    Serve(screen::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -155,6 +157,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => trace::bench(args),
         Command::Evaluate(args) => cases::evaluate(&data_dir, args),
         Command::Screen(args) => screen::screen(&data_dir, args),
+        Command::Serve(args) => screen::serve(&data_dir, args),
     }
 }
 

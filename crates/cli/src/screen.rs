@@ -295,3 +295,12 @@ fn batch(data_dir: &Path, path: &Path, args: &ScreenArgs) -> anyhow::Result<Exit
         ExitCode::SUCCESS
     })
 }
+
+pub fn serve(data_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let index = load(data_dir)?;
+    let entities = index.entities().len();
+    unmask_server::run_blocking(&args.bind, unmask_server::AppState::new(index), |addr| {
+        eprintln!("unmask: serving {entities} list entries on http://{addr} (POST /match/{{dataset}}, GET /search?q=, GET /healthz)");
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

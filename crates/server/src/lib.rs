@@ -1,0 +1,67 @@
+//! unmask's HTTP API. Today: sanctions screening in yente's shape, so an existing
+//! OpenSanctions yente client can point at unmask (`POST /match/{dataset}`,
+//! `GET /search[/{dataset}]?q=`), and `GET /healthz`.
+//!
+//! Layout, to grow into (auth, UI, case routes):
+//! - [`state`]: [`AppState`], what every handler may read (the screening index today);
+//! - [`routes`]: one file per group of routes, assembled in [`routes::router`];
+//! - [`error`]: every API error from one table (code, HTTP status, type), answered as
+//!   JSON `{code, type, message, detail}` (`detail` is what yente clients read).
+//!
+//! Request bodies are limited to [`MAX_BODY_BYTES`].
+
+pub mod error;
+pub mod routes;
+pub mod state;
+
+use std::net::SocketAddr;
+
+pub use error::{ApiError, ErrorCode};
+pub use state::AppState;
+
+/// Largest request body accepted (a 100-query yente batch is ~30 KB).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Server start-up failures.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The address cannot be bound (in use, no permission, not an address).
+    #[error("cannot listen on {bind}: {source}")]
+    Bind {
+        /// What was asked for.
+        bind: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The runtime or the server loop failed.
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Serves on a listener until the process ends.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, routes::router(state)).await
+}
+
+/// Binds `bind` and serves on a runtime of its own, blocking; `ready` is told the bound
+/// address (useful with port 0).
+pub fn run_blocking(
+    bind: &str,
+    state: AppState,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), ServerError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_io()
+        .build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .map_err(|source| ServerError::Bind {
+                bind: bind.to_string(),
+                source,
+            })?;
+        ready(listener.local_addr()?);
+        serve(listener, state).await?;
+        Ok(())
+    })
+}
