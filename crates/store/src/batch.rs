@@ -26,8 +26,34 @@ pub struct RecordInsert<'a> {
     pub raw: Option<&'a str>,
 }
 
+/// Remembers which entity rows this batch already wrote, so that the thousandth
+/// sign-in from one IP does not re-insert the IP's properties. Only an
+/// optimisation: every insert is idempotent anyway, so forgetting (when full) is
+/// harmless. Keys are kept whole, so two rows can never be taken for each other.
+#[derive(Default)]
+struct Written {
+    keys: std::collections::HashSet<String>,
+}
+
+impl Written {
+    const CAPACITY: usize = 1_000_000;
+
+    fn first_time(&mut self, parts: &[&str]) -> bool {
+        let key = parts.join("\u{1f}");
+        if self.keys.contains(&key) {
+            return false;
+        }
+        if self.keys.len() >= Self::CAPACITY {
+            self.keys.clear();
+        }
+        self.keys.insert(key);
+        true
+    }
+}
+
 pub struct Batch<'a> {
     conn: &'a mut Connection,
+    written: Written,
     file_id: i64,
     run_id: i64,
     in_chunk: u64,
@@ -41,6 +67,7 @@ impl<'a> Batch<'a> {
         conn.execute_batch("BEGIN")?;
         Ok(Batch {
             conn,
+            written: Written::default(),
             file_id,
             run_id,
             in_chunk: 0,
@@ -86,7 +113,9 @@ impl<'a> Batch<'a> {
             "INSERT INTO entities (id, schema) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
         )?;
         for fragment in entities {
-            entity.execute((&fragment.id, &fragment.schema))?;
+            if self.written.first_time(&["entity", &fragment.id]) {
+                entity.execute((&fragment.id, &fragment.schema))?;
+            }
         }
         drop(entity);
         let mut prop = self.conn.prepare_cached(
@@ -94,7 +123,12 @@ impl<'a> Batch<'a> {
         )?;
         for fragment in entities {
             for (name, value) in &fragment.properties {
-                prop.execute((&fragment.id, name, value))?;
+                if self
+                    .written
+                    .first_time(&["prop", &fragment.id, name, value])
+                {
+                    prop.execute((&fragment.id, name, value))?;
+                }
             }
         }
         drop(prop);
@@ -270,7 +304,11 @@ impl<'a> Batch<'a> {
                     duplicates = ?2 - (SELECT COUNT(*) FROM records WHERE file_id = ?1) - ?3
                                     - (SELECT COUNT(*) FROM quarantine WHERE file_id = ?1)
                  WHERE id = ?1",
-                params![self.file_id, counts.read as i64, self.external_stored as i64],
+                params![
+                    self.file_id,
+                    counts.read as i64,
+                    self.external_stored as i64
+                ],
             )?;
         }
         self.conn.execute_batch("COMMIT")?;
