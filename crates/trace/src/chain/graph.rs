@@ -144,13 +144,28 @@ impl ChainGraph {
         address_text(&self.address(id))
     }
 
-    /// Ids of the given addresses (one pass over the dictionary).
+    /// Ids of the given addresses (one pass over the dictionary, filtered by a
+    /// bitmap of the wanted addresses' last bytes so most entries cost one probe).
     pub fn find(&self, wanted: &[Address]) -> FxHashMap<Address, u32> {
+        const BITS: usize = 1 << 20;
+        let slot = |address: &[u8]| -> usize {
+            let tail = u32::from_le_bytes([address[16], address[17], address[18], address[19]]);
+            (tail.wrapping_mul(0x9e37_79b1) >> 12) as usize % BITS
+        };
+        let mut bitmap = vec![0u64; BITS / 64];
+        for address in wanted {
+            let bit = slot(address);
+            bitmap[bit / 64] |= 1 << (bit % 64);
+        }
         let wanted: FxHashSet<&Address> = wanted.iter().collect();
         let mut found = FxHashMap::default();
         if let Some(map) = &self.addresses {
             let count = self.address_count();
             for (id, chunk) in map[..count * 20].chunks_exact(20).enumerate() {
+                let bit = slot(chunk);
+                if bitmap[bit / 64] & (1 << (bit % 64)) == 0 {
+                    continue;
+                }
                 if let Ok(address) = <&Address>::try_from(chunk) {
                     if wanted.contains(address) {
                         found.insert(*address, id as u32);
