@@ -74,6 +74,7 @@ def main():
     parser.add_argument("--workdir", default="/tmp/unmask-cluster-bench")
     parser.add_argument("--bin", help="a built cluster_bench (default: cargo build --release)")
     parser.add_argument("--target-dir", default=os.path.join(REPO, "target"))
+    parser.add_argument("--repeat", type=int, default=3, help="alternating runs of each (best and median reported)")
     args = parser.parse_args()
 
     os.makedirs(args.workdir, exist_ok=True)
@@ -83,26 +84,36 @@ def main():
     subprocess.run([binary, "gen", data, str(args.inputs), str(args.seed)], check=True)
 
     txs, inputs, max_id, lists = read_input(data)
+    load_at_start = os.getloadavg()[0]
 
-    # GraphSense: in this process, fed the Arrow list array zero-copy.
-    wall = time.perf_counter()
-    cpu = cpu_self()
-    clustering = Clustering(max_id)
-    clustering.process_transactions_arrow(lists)
-    fed = time.perf_counter()
-    mapping = clustering.get_mapping()
-    gs_wall = time.perf_counter() - wall
-    gs_cpu = cpu_self() - cpu
-    gs_process = fed - wall
-    del clustering
+    gs_runs, um_runs = [], []
+    for _ in range(args.repeat):
+        # GraphSense: in this process, fed the Arrow list array zero-copy.
+        wall = time.perf_counter()
+        cpu = cpu_self()
+        clustering = Clustering(max_id)
+        clustering.process_transactions_arrow(lists)
+        fed = time.perf_counter()
+        mapping = clustering.get_mapping()
+        gs_runs.append({
+            "process_transactions_arrow_s": round(fed - wall, 3),
+            "process_and_get_mapping_s": round(time.perf_counter() - wall, 3),
+            "cpu_s": round(cpu_self() - cpu, 2),
+        })
+        del clustering
 
-    # unmask: the example binary reads the same file and writes its labels.
-    wall = time.perf_counter()
-    cpu = cpu_children()
-    out = subprocess.run([binary, "cluster", data, labels_path], check=True, capture_output=True, text=True)
-    um_wall = time.perf_counter() - wall
-    um_cpu = cpu_children() - cpu
-    unmask = json.loads(out.stdout)
+        # unmask: the example binary reads the same file and writes its labels.
+        wall = time.perf_counter()
+        cpu = cpu_children()
+        out = subprocess.run([binary, "cluster", data, labels_path], check=True, capture_output=True, text=True)
+        unmask = json.loads(out.stdout)
+        um_runs.append({
+            "cluster_s": unmask["cluster_s"],
+            "cluster_cpu_s": unmask["cluster_cpu_s"],
+            "load_file_s": unmask["load_s"],
+            "process_wall_s": round(time.perf_counter() - wall, 3),
+            "process_cpu_s": round(cpu_children() - cpu, 2),
+        })
 
     with open(labels_path, "rb") as f:
         ours = pa.Array.from_buffers(pa.uint32(), max_id + 1, [None, pa.py_buffer(f.read())])
@@ -112,34 +123,33 @@ def main():
     identical = same_ids and len(theirs) == len(ours) and pc.all(pc.equal(theirs, ours)).as_py()
     clusters = pc.count_distinct(theirs).as_py()
 
+    def summary(runs, key):
+        values = sorted(r[key] for r in runs)
+        return {"best": values[0], "median": values[len(values) // 2]}
+
     result = {
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, pyarrow {pa.__version__}",
-        "load_average_at_start": os.getloadavg()[0],
+        "load_average_at_start": round(load_at_start, 2),
         "transactions": txs,
         "inputs": inputs,
         "addresses": max_id + 1,
         "clusters": clusters,
         "partitions_identical": identical,
-        "graphsense": {
-            "process_transactions_arrow_s": round(gs_process, 3),
-            "process_and_get_mapping_s": round(gs_wall, 3),
-            "cpu_s": round(gs_cpu, 2),
-        },
-        "unmask": {
-            "cluster_s": unmask["cluster_s"],
-            "cluster_cpu_s": unmask["cluster_cpu_s"],
-            "load_file_s": unmask["load_s"],
-            "process_wall_s": round(um_wall, 3),
-            "cpu_s": round(um_cpu, 2),
-        },
+        "graphsense_runs": gs_runs,
+        "unmask_runs": um_runs,
     }
     print(json.dumps(result, indent=2))
+    gs_wall = summary(gs_runs, "process_and_get_mapping_s")
+    gs_cpu = summary(gs_runs, "cpu_s")
+    um_wall = summary(um_runs, "cluster_s")
+    um_cpu = summary(um_runs, "cluster_cpu_s")
+    um_proc = summary(um_runs, "process_wall_s")
     print()
-    print(f"{inputs:,} inputs, {txs:,} transactions, {max_id + 1:,} addresses, {clusters:,} clusters")
-    print(f"GraphSense gs_clustering: {gs_wall:8.3f} s  (union-find + mapping, in memory; {gs_cpu:.2f} CPU s)")
-    print(f"unmask cluster_batch:     {unmask['cluster_s']:8.3f} s  (union-find + minimum labels, in memory, one thread; {unmask['cluster_cpu_s']:.2f} CPU s)")
-    print(f"unmask whole process:     {um_wall:8.3f} s  (with reading the file and writing labels; {um_cpu:.2f} CPU s)")
+    print(f"{inputs:,} inputs, {txs:,} transactions, {max_id + 1:,} addresses, {clusters:,} clusters; {args.repeat} alternating runs each")
+    print(f"GraphSense gs_clustering (process_transactions_arrow + get_mapping, in memory): best {gs_wall['best']:.3f} s, median {gs_wall['median']:.3f} s; CPU best {gs_cpu['best']:.2f} s")
+    print(f"unmask cluster_batch (union-find + minimum labels, in memory, 1 thread):       best {um_wall['best']:.3f} s, median {um_wall['median']:.3f} s; CPU best {um_cpu['best']:.2f} s")
+    print(f"unmask whole process (reading the file, writing the labels):                  best {um_proc['best']:.3f} s, median {um_proc['median']:.3f} s")
     print(f"partitions identical: {identical}")
     if not identical:
         sys.exit(1)

@@ -158,8 +158,7 @@ impl Clusters {
 pub fn cluster_batch(max_address: u32, offsets: &[u64], inputs: &[u32]) -> Vec<u32> {
     let mut sets = UnionFind::new(max_address as usize + 1);
     for window in offsets.windows(2) {
-        let (start, end) = (window[0] as usize, window[1] as usize);
-        if let Some(group) = inputs.get(start..end) {
+        if let Some(group) = inputs.get(window[0] as usize..window[1] as usize) {
             sets.union_all(group);
         }
     }
