@@ -3,7 +3,9 @@
 //! ```text
 //! cluster_bench gen FILE INPUTS [SEED]   synthetic clustering input (tx → input address ids)
 //! cluster_bench cluster FILE LABELS_OUT  cluster it; write each address's cluster (smallest member)
-//! cluster_bench etl-gen FILE TXS [SEED]  synthetic bitcoin-etl transactions.json
+//! cluster_bench etl-gen FILE TXS [SEED] [LEGACY_SHARE]
+//!                                        synthetic bitcoin-etl transactions.json (LEGACY_SHARE
+//!                                        of inputs carry a scriptSig; default 0.4)
 //! cluster_bench etl-ingest FILE          parse + resolve + cluster it on one core; print tx/s
 //! ```
 //!
@@ -59,6 +61,7 @@ fn main() -> Result<()> {
             &arg(1)?,
             arg(2)?.parse()?,
             args.get(3).map_or(Ok(7), |s| s.parse())?,
+            args.get(4).map_or(Ok(0.4), |s| s.parse())?,
         ),
         Some("etl-ingest") => etl_ingest(&arg(1)?),
         _ => Err("usage: cluster_bench gen|cluster|etl-gen|etl-ingest ...".into()),
@@ -212,7 +215,7 @@ fn bech32(rng: &mut Rng, out: &mut String) {
 /// the script. Spends refer to earlier transactions of the file, so every input
 /// resolves. Plain export (inputs without value or address), as bitcoin-etl writes
 /// it without enrichment.
-fn etl_gen(path: &str, txs: u64, seed: u64) -> Result<()> {
+fn etl_gen(path: &str, txs: u64, seed: u64, legacy_share: f64) -> Result<()> {
     let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut out = BufWriter::with_capacity(1 << 22, File::create(path)?);
     let mut txids: Vec<[u8; 32]> = Vec::with_capacity(txs as usize);
@@ -261,7 +264,7 @@ fn etl_gen(path: &str, txs: u64, seed: u64) -> Result<()> {
             line.push_str(&format!(
                 "\", \"spent_output_index\": {index}, \"script_asm\": \""
             ));
-            let legacy = rng.unit() < 0.4;
+            let legacy = rng.unit() < legacy_share;
             if legacy {
                 hex(&mut rng, &mut line, 71);
                 line.push_str("[ALL] ");

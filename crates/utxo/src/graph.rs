@@ -30,6 +30,8 @@ pub struct AddressBook {
     collisions: FxHashMap<Box<str>, u32>,
     arena: String,
     ends: Vec<u64>,
+    /// Ids that stand for key sets (`a+b`); few, so a set beats reading texts.
+    key_sets: rustc_hash::FxHashSet<u32>,
 }
 
 fn text_hash(text: &str) -> u64 {
@@ -67,8 +69,10 @@ impl AddressBook {
         self.index.clear();
         self.collisions.clear();
         self.index.reserve(self.ends.len());
+        self.key_sets.clear();
         for id in 0..self.ends.len() as u32 {
             let text = self.text(id);
+            let is_key_set = text.contains('+');
             let hash = text_hash(text);
             match self.index.get(&hash) {
                 Some(_) => {
@@ -78,6 +82,9 @@ impl AddressBook {
                 None => {
                     self.index.insert(hash, id);
                 }
+            }
+            if is_key_set {
+                self.key_sets.insert(id);
             }
         }
     }
@@ -102,7 +109,9 @@ impl AddressBook {
                     joined.push('+');
                     joined.push_str(rest);
                 }
-                self.intern(&joined)
+                let id = self.intern(&joined);
+                self.key_sets.insert(id);
+                id
             }
         }
     }
@@ -134,7 +143,7 @@ impl AddressBook {
 
     /// Whether the id stands for a set of keys rather than one address.
     pub fn is_key_set(&self, id: u32) -> bool {
-        self.text(id).contains('+')
+        !self.key_sets.is_empty() && self.key_sets.contains(&id)
     }
 
     pub fn texts(&self) -> impl Iterator<Item = &str> {
