@@ -284,3 +284,65 @@ fn graphsense_account_graphs_match_their_references() {
         assert_eq!(totals, expected_totals, "{graph}: per-address totals");
     }
 }
+
+#[test]
+fn tagpacks_and_ofac_lists_label_the_same_wallet_entities_as_payroll() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("data")).unwrap();
+    // A worker paid into a wallet that OFAC lists.
+    let payroll = dir.path().join("payroll.csv");
+    std::fs::write(
+        &payroll,
+        "employee_id,company_id,pay_date,amount,currency,method,account,account_country\n\
+         E1,acme,2024-03-01,5000,USD,crypto,0x01e2919679362dFBC9ee1644Ba9C6da6D6245BB1,\n",
+    )
+    .unwrap();
+    let report = run(
+        &mut store,
+        &[testdata("tagpacks"), testdata("ofac"), payroll],
+    );
+    assert_eq!(
+        format_of(&report, "tornado_cash.yaml"),
+        "graphsense-tagpack"
+    );
+    // The sanctions-list format takes OFAC's files over (same wallet labels plus
+    // the list entries screening needs); either way the wallet is labelled.
+    assert!(
+        ["ofac-crypto-addresses", "crypto-address-list"]
+            .contains(&format_of(&report, "sanctioned_addresses_ETH.txt").as_str()),
+        "{report:#?}"
+    );
+    let labels = unmask_trace::labels::Labels::load(&store).unwrap();
+    use unmask_trace::labels::Service;
+    let sanctioned = labels
+        .get("0x01e2919679362dfbc9ee1644ba9c6da6d6245bb1")
+        .unwrap();
+    assert!(sanctioned.is(Service::Sanctioned));
+    let bybit = labels
+        .get("0x1db92e2eebc8e0c075a02bea49a2935bcd2dfcf4")
+        .unwrap();
+    assert!(bybit.is(Service::Exchange), "{bybit:?}");
+    assert!(bybit.actors.contains("bybit"));
+    let tornado = labels
+        .get("0x12d66f87a04a9e220743712ce6d9bb1b5616b8fc")
+        .unwrap();
+    assert!(tornado.is(Service::Mixer), "{tornado:?}");
+    // Ronin exploiter: the header's abuse is inherited by the tag.
+    let ronin = labels
+        .get("0x098b716b8aaf21512996dc57eb0615e2383e2f96")
+        .unwrap();
+    assert!(
+        ronin.abuse.contains("service_hack") && ronin.abuse.contains("sanction"),
+        "{ronin:?}"
+    );
+    // One entity: the payroll payout account and the sanctions label.
+    let wallet = store
+        .entity("wallet:0x01e2919679362dfbc9ee1644ba9c6da6d6245bb1")
+        .unwrap();
+    assert_eq!(wallet.schema, "CryptoWallet");
+    assert!(wallet
+        .links
+        .iter()
+        .any(|(kind, _, _)| kind == "payout_account"));
+    assert_eq!(wallet.properties["category"], ["sanction"]);
+}
