@@ -447,7 +447,10 @@ fn fee(row: &dyn RowView) -> Result<u128, String> {
     let Some(used) = row.get(Col::GasUsed) else {
         return Ok(0);
     };
-    let Some(price) = row.get(Col::EffectivePrice).or_else(|| row.get(Col::GasPrice)) else {
+    let Some(price) = row
+        .get(Col::EffectivePrice)
+        .or_else(|| row.get(Col::GasPrice))
+    else {
         return Ok(0);
     };
     let used: u128 = used

@@ -61,7 +61,11 @@ impl Format for OfacAddresses {
                 continue;
             }
             let Some(address) = normalize::wallet(text) else {
-                sink.quarantine(here, &format!("{text:?} is not a wallet address"), text.as_bytes())?;
+                sink.quarantine(
+                    here,
+                    &format!("{text:?} is not a wallet address"),
+                    text.as_bytes(),
+                )?;
                 continue;
             };
             let mut wallet = EntityFragment::new(format!("wallet:{address}"), "CryptoWallet");
@@ -77,7 +81,11 @@ impl Format for OfacAddresses {
             }
             sink.record(Record {
                 at: here,
-                identity: format!("ofac-address\0{address}\0{}", asset.as_deref().unwrap_or("")).into_bytes(),
+                identity: format!(
+                    "ofac-address\0{address}\0{}",
+                    asset.as_deref().unwrap_or("")
+                )
+                .into_bytes(),
                 raw: Some(text.to_string()),
                 parsed: Parsed {
                     entities: vec![wallet],
@@ -106,7 +114,10 @@ mod tests {
         };
         OfacAddresses.read(&mut input, &mut sink).unwrap();
         let wallet = &sink.records[0].parsed.entities[0];
-        assert_eq!(wallet.id, "wallet:0x01e2919679362dfbc9ee1644ba9c6da6d6245bb1");
+        assert_eq!(
+            wallet.id,
+            "wallet:0x01e2919679362dfbc9ee1644ba9c6da6d6245bb1"
+        );
         assert_eq!(wallet.first("currency"), Some("ETH"));
         assert_eq!(wallet.first("category"), Some("sanction"));
         assert_eq!(sink.quarantined.len(), 1);

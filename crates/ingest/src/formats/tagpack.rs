@@ -215,7 +215,10 @@ mod tests {
         );
         assert_eq!(sink.records.len(), 2);
         let first = &sink.records[0].parsed.entities[0];
-        assert_eq!(first.id, "wallet:0x098b716b8aaf21512996dc57eb0615e2383e2f96");
+        assert_eq!(
+            first.id,
+            "wallet:0x098b716b8aaf21512996dc57eb0615e2383e2f96"
+        );
         assert_eq!(first.first("label"), Some("Ronin bridge exploiter"));
         assert_eq!(first.first("abuse"), Some("service_hack"));
         assert_eq!(first.first("currency"), Some("ETH"));
