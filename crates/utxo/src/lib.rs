@@ -14,6 +14,8 @@
 //!   confidence, never merged into clusters silently.
 //! * [`graphsense`]: GraphSense's UTXO test world and its address/cluster relations,
 //!   to check our partitions against GraphSense's reference outputs.
+//! * [`taint`]: poison, haircut and FIFO taint at output level, in the EVM
+//!   tracer's result shape; [`hop`]: bridge and THORChain hops from Ethereum.
 //! * [`detectors`]: `btc_coinjoin` and `btc_peel_chain` for `unmask detect`.
 //! * [`load`]: files into the graph; the graph itself is saved under
 //!   `<data-dir>/chain/btc/` ([`btc_dir`]).
@@ -26,11 +28,13 @@ pub mod detectors;
 pub mod error;
 pub mod graph;
 pub mod graphsense;
+pub mod hop;
 pub mod load;
 pub mod parse;
 pub mod peel;
 pub mod resolve;
 pub mod script;
+pub mod taint;
 pub mod tx;
 pub mod unionfind;
 
