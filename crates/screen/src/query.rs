@@ -15,7 +15,7 @@ pub const MAX_NAME_BYTES: usize = 1024;
 /// 0.7: the same name in any romanization, order or hyphenation scores 0.95-1.0; a
 /// Korean name with one different given-name syllable scores at most ~0.65, a different
 /// family name with the same given name 0.45. A non-Korean name with one of three tokens
-/// missing scores 0.8. Measured figures: QUALITY.md.
+/// missing scores 0.8. Measured figures: docs/screening-quality.md.
 pub const DEFAULT_THRESHOLD: f32 = 0.7;
 
 /// One screening question.

@@ -2,7 +2,7 @@
 //! country, gender, schema) that raise or lower it, each step recorded as a [`Feature`]
 //! so an analyst can see why a hit scored what it did.
 //!
-//! Calibration (see QUALITY.md): the same name in another romanization scores 1.0; one
+//! Calibration (see docs/screening-quality.md): the same name in another romanization scores 1.0; one
 //! different given-name syllable, or a different family name with the same given name,
 //! stays under [`crate::DEFAULT_THRESHOLD`]; a dropped middle token of a non-Korean name
 //! scores 0.8; birth date, country and gender move a score by at most +0.08 / -0.2 each,

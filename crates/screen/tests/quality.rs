@@ -1,5 +1,5 @@
 //! Quality goals of the screening engine on the real OFAC 2021 and UN 2026 lists (copied
-//! under testdata/). Each test prints its measured figure; QUALITY.md records them.
+//! under testdata/). Each test prints its measured figure; docs/screening-quality.md records them.
 
 mod common;
 
