@@ -69,12 +69,19 @@ fn for_each_row(
 ) {
     let mut reader = rows(data);
     let mut record = csv::ByteRecord::new();
+    // The csv reader's line count lags by one per CRLF row (it ends a record at `\r` and
+    // counts the `\n` with the next one), and OFAC publishes CRLF files: count lines from
+    // byte offsets instead, skipping the previous row's leftover line ending.
+    let mut lines = LineCounter::default();
     loop {
-        let line = reader.position().line();
+        let line = lines.line_at(data, reader.position().byte() as usize);
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(line);
+                let line = record
+                    .position()
+                    .map(|p| lines.line_at(data, p.byte() as usize))
+                    .unwrap_or(line);
                 if is_blank(&record) {
                     continue;
                 }
@@ -102,6 +109,32 @@ fn for_each_row(
                 }
             }
         }
+    }
+}
+
+/// 1-based line numbers of byte offsets visited in increasing order, in linear time.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    line: u64,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, data: &[u8], offset: usize) -> u64 {
+        let mut start = offset.min(data.len());
+        while start < data.len() && matches!(data[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.offset {
+            self.offset = 0;
+            self.line = 0;
+        }
+        self.line += data[self.offset..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.offset = start;
+        self.line + 1
     }
 }
 
@@ -429,5 +462,19 @@ mod tests {
             .reason
             .contains("expected 12 columns, found 3"));
         assert_eq!(out.quarantined[1].file, "alt.csv");
+    }
+
+    #[test]
+    fn crlf_rows_are_quarantined_at_their_own_line() {
+        let out = parse_ofac_csv(
+            OfacCsvInput {
+                sdn: b"1,\"A\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\nbad\r\n\r\n2,\"B\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\nbad2\r\n",
+                ..Default::default()
+            },
+            OFAC_LIST,
+        );
+        let lines: Vec<u64> = out.quarantined.iter().map(|q| q.line).collect();
+        assert_eq!(lines, vec![2, 5]);
+        assert_eq!(out.entities.len(), 2);
     }
 }
