@@ -58,12 +58,19 @@ pub struct CaseArgs {
 
 #[derive(Args)]
 pub struct ReportArgs {
-    /// Where to write the HTML report.
-    #[arg(long, default_value = "report.html")]
-    out: PathBuf,
+    /// Where to write the report (default: report.html for html, stdout otherwise).
+    #[arg(long)]
+    out: Option<PathBuf>,
     /// Only these cases (default: every case above the threshold).
     #[arg(long = "case")]
     cases: Vec<i64>,
+    /// Case ids, as with --case.
+    #[arg(value_name = "CASE")]
+    ids: Vec<i64>,
+    /// html (self-contained page), json, stix (STIX 2.1 bundle per case) or ftm
+    /// (FollowTheMoney JSON lines).
+    #[arg(long, default_value = "html")]
+    format: String,
 }
 
 #[derive(Args)]
@@ -294,8 +301,9 @@ pub fn case(data_dir: &Path, args: CaseArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn report(data_dir: &Path, args: ReportArgs) -> anyhow::Result<ExitCode> {
+pub fn report(data_dir: &Path, mut args: ReportArgs) -> anyhow::Result<ExitCode> {
     let store = crate::open(data_dir)?;
+    args.cases.append(&mut args.ids);
     let details = if args.cases.is_empty() {
         load_cases(&store, 500, unmask_detect::DEFAULT_THRESHOLD)?
     } else {
@@ -306,8 +314,20 @@ pub fn report(data_dir: &Path, args: ReportArgs) -> anyhow::Result<ExitCode> {
         }
         details
     };
-    write_report(&args.out, &details)?;
-    println!("wrote {} ({} cases)", args.out.display(), details.len());
+    if args.format != "html" {
+        let text = crate::accounts::export(&store, &details, &args.format)?;
+        match &args.out {
+            Some(out) => {
+                std::fs::write(out, text).with_context(|| format!("writing {}", out.display()))?
+            }
+            None => print!("{text}"),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let out = args.out.unwrap_or_else(|| PathBuf::from("report.html"));
+    write_report(&out, &details)?;
+    crate::accounts::audit_exports(&store, &details, "html")?;
+    println!("wrote {} ({} cases)", out.display(), details.len());
     Ok(ExitCode::SUCCESS)
 }
 

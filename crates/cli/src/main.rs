@@ -2,6 +2,7 @@
 //! stage crates and maps errors to exit codes: 0 success, 1 some input could not be
 //! read (the rest was ingested), 2 error.
 
+mod accounts;
 mod cases;
 mod cluster;
 mod demo;
@@ -78,6 +79,18 @@ enum Command {
     Evaluate(cases::EvaluateArgs),
     /// Screen a name, identifier or crypto address (or a CSV of them) against the ingested sanctions lists.
     Screen(screen::ScreenArgs),
+    /// Manage the server's users (viewer, analyst, admin); `user add` prints a one-time password.
+    User {
+        #[command(subcommand)]
+        command: accounts::UserCommand,
+    },
+    /// Issue, list and revoke API tokens (shown once, stored hashed).
+    Token {
+        #[command(subcommand)]
+        command: accounts::TokenCommand,
+    },
+    /// Read the audit log: sign-ins, views of personal data, exports and changes.
+    Audit(accounts::AuditArgs),
     /// Serve screening over HTTP, yente-compatible (POST /match/{dataset}, GET /search?q=).
     Serve(screen::ServeArgs),
 }
@@ -158,6 +171,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Evaluate(args) => cases::evaluate(&data_dir, args),
         Command::Screen(args) => screen::screen(&data_dir, args),
         Command::Serve(args) => screen::serve(&data_dir, args),
+        Command::User { command } => accounts::user(&data_dir, command),
+        Command::Token { command } => accounts::token(&data_dir, command),
+        Command::Audit(args) => accounts::audit_log(&data_dir, args),
     }
 }
 

@@ -55,6 +55,12 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: String,
+    /// Session cookies without `Secure`, for plain HTTP on loopback only.
+    #[arg(long)]
+    pub insecure_cookies: bool,
+    /// Largest upload to POST /api/v1/ingest, in MiB.
+    #[arg(long, default_value_t = 256)]
+    pub max_upload_mib: u64,
 }
 
 /// One result as the CLI prints it.
@@ -297,10 +303,22 @@ fn batch(data_dir: &Path, path: &Path, args: &ScreenArgs) -> anyhow::Result<Exit
 }
 
 pub fn serve(data_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let index = load(data_dir)?;
+    // The case API and UI serve a store without lists too; screening then finds nothing.
+    let index = load(data_dir).unwrap_or_else(|error| {
+        eprintln!("warning: {error:#}");
+        ScreeningIndex::build(Vec::new())
+    });
     let entities = index.entities().len();
-    unmask_server::run_blocking(&args.bind, unmask_server::AppState::new(index), |addr| {
-        eprintln!("unmask: serving {entities} list entries on http://{addr} (POST /match/{{dataset}}, GET /search?q=, GET /healthz)");
+    let screening = unmask_server::AppState::new(index);
+    let mut config = unmask_server::investigation::InvestigationConfig::new(data_dir.to_path_buf());
+    config.secure_cookies = !args.insecure_cookies;
+    config.max_upload_bytes = args.max_upload_mib.saturating_mul(1024 * 1024);
+    let investigation =
+        unmask_server::investigation::Investigation::open(config, Some(screening.clone()))
+            .with_context(|| format!("opening the store in {}", data_dir.display()))?;
+    let state = screening.with_investigation(investigation);
+    unmask_server::run_blocking(&args.bind, state, |addr| {
+        eprintln!("unmask: serving {entities} list entries on http://{addr} (POST /match/{{dataset}}, GET /search?q=, GET /healthz), the web UI at / and the API at /api/v1 (sign in with a user from `unmask user add`)");
     })?;
     Ok(ExitCode::SUCCESS)
 }

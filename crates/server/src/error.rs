@@ -22,6 +22,16 @@ pub enum ErrorCode {
     DatasetNotFound,
     /// No such route.
     NotFound,
+    /// No valid session or API token was sent (or the token was revoked).
+    Unauthenticated,
+    /// The caller's role does not allow this.
+    Forbidden,
+    /// A state change from a browser session without the session's CSRF token.
+    CsrfFailed,
+    /// Too many failed sign-ins for this account or from this address.
+    RateLimited,
+    /// The body is not in a content type the route reads.
+    UnsupportedMediaType,
     /// A bug or a failure on our side.
     Internal,
 }
@@ -49,6 +59,15 @@ impl ErrorCode {
                 "invalid_request",
             ),
             NotFound => ("not_found", StatusCode::NOT_FOUND, "invalid_request"),
+            Unauthenticated => ("unauthenticated", StatusCode::UNAUTHORIZED, "auth"),
+            Forbidden => ("forbidden", StatusCode::FORBIDDEN, "auth"),
+            CsrfFailed => ("csrf_failed", StatusCode::FORBIDDEN, "auth"),
+            RateLimited => ("rate_limited", StatusCode::TOO_MANY_REQUESTS, "auth"),
+            UnsupportedMediaType => (
+                "unsupported_media_type",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "invalid_request",
+            ),
             Internal => ("internal", StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

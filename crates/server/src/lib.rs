@@ -2,7 +2,13 @@
 //! OpenSanctions yente client can point at unmask (`POST /match/{dataset}`,
 //! `GET /search[/{dataset}]?q=`), and `GET /healthz`.
 //!
-//! Layout, to grow into (auth, UI, case routes):
+//! Investigation (accounts, audit log, `/api/v1`, web UI): [`investigation`] holds the
+//! store pool and assembles [`api`] (the JSON API with its OpenAPI document), [`ui`]
+//! (server-rendered pages: [`screen_page`], [`trace_page`], [`svg`] drawings), [`auth`]
+//! (sessions, tokens, CSRF), [`accounts`], [`audit`], [`queries`] and [`exports`]
+//! (STIX, FtM). It is mounted when the state carries one ([`AppState::with_investigation`]).
+//!
+//! Layout, to grow into:
 //! - [`state`]: [`AppState`], what every handler may read (the screening index today);
 //! - [`routes`]: one file per group of routes, assembled in [`routes::router`];
 //! - [`error`]: every API error from one table (code, HTTP status, type), answered as
@@ -10,9 +16,21 @@
 //!
 //! Request bodies are limited to [`MAX_BODY_BYTES`].
 
+pub mod accounts;
+pub mod api;
+pub mod api_error;
+pub mod audit;
+pub mod auth;
 pub mod error;
+pub mod exports;
+pub mod investigation;
+pub mod queries;
 pub mod routes;
+pub mod screen_page;
 pub mod state;
+pub mod svg;
+pub mod trace_page;
+pub mod ui;
 
 use std::net::SocketAddr;
 
@@ -38,9 +56,14 @@ pub enum ServerError {
     Io(#[from] std::io::Error),
 }
 
-/// Serves on a listener until the process ends.
+/// Serves on a listener until the process ends. Handlers see the peer address (for
+/// the audit log and the per-IP sign-in limit).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, routes::router(state)).await
+    axum::serve(
+        listener,
+        routes::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
 }
 
 /// Binds `bind` and serves on a runtime of its own, blocking; `ready` is told the bound

@@ -11,6 +11,8 @@ use crate::error::{ApiError, ErrorCode};
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
+    /// Accounts, cases, UI: present when serving a store (`unmask serve`).
+    investigation: Option<crate::investigation::Shared>,
 }
 
 struct Inner {
@@ -27,7 +29,19 @@ impl AppState {
         let lists = index.entities().iter().map(|e| e.list.clone()).collect();
         AppState {
             inner: Arc::new(Inner { index, lists }),
+            investigation: None,
         }
+    }
+
+    /// The same state, also serving the investigation routes (API, UI, sign-in).
+    pub fn with_investigation(mut self, investigation: crate::investigation::Shared) -> AppState {
+        self.investigation = Some(investigation);
+        self
+    }
+
+    /// The investigation side, when mounted.
+    pub fn investigation(&self) -> Option<&crate::investigation::Shared> {
+        self.investigation.as_ref()
     }
 
     /// The screening index.

@@ -12,10 +12,15 @@ use crate::state::AppState;
 
 /// Every route of the API.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let investigation = state.investigation().cloned();
+    let app = Router::new()
         .merge(health::routes())
         .merge(screening::routes())
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such route") })
         .layer(DefaultBodyLimit::max(crate::MAX_BODY_BYTES))
-        .with_state(state)
+        .with_state(state);
+    match investigation {
+        Some(investigation) => app.merge(crate::investigation::router(investigation)),
+        None => app,
+    }
 }

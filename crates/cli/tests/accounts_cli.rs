@@ -1,0 +1,99 @@
+//! `unmask user`, `token`, `audit` and `report --format` through the real binary:
+//! one-time passwords, tokens shown once and revocable, every change and export in the
+//! audit log, STIX and FtM exports of a demo case.
+
+use std::process::{Command, Output};
+
+fn unmask(data: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_unmask"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn users_tokens_and_the_audit_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let added = stdout(&unmask(&data, &["user", "add", "alice", "--role", "admin"]));
+    assert!(added.contains("one-time password: "), "{added}");
+    assert!(!unmask(&data, &["user", "add", "alice"]).status.success());
+    assert!(!unmask(&data, &["user", "add", "bob", "--role", "root"])
+        .status
+        .success());
+    let listed = stdout(&unmask(&data, &["user", "list"]));
+    assert!(listed.contains("alice") && listed.contains("admin"));
+    let token = stdout(&unmask(&data, &["token", "add", "alice", "--label", "ci"]));
+    let secret = token
+        .split_whitespace()
+        .find(|word| word.starts_with("umk_"))
+        .unwrap()
+        .to_string();
+    let tokens = stdout(&unmask(&data, &["token", "list"]));
+    assert!(tokens.contains("ci") && tokens.contains("active"));
+    assert!(!tokens.contains(&secret), "a token secret was listed");
+    stdout(&unmask(&data, &["token", "revoke", "1"]));
+    assert!(stdout(&unmask(&data, &["token", "list"])).contains("revoked"));
+    assert!(!unmask(&data, &["token", "revoke", "99"]).status.success());
+    let audit = stdout(&unmask(&data, &["audit", "--json"]));
+    let actions: Vec<String> = audit
+        .lines()
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            value["action"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(actions, ["user.add", "token.add", "token.revoke"]);
+    assert!(!audit.contains(&secret), "a token secret in the audit log");
+    assert!(stdout(&unmask(&data, &["audit", "--since", "2999"])).is_empty());
+}
+
+#[test]
+fn report_formats_export_a_case_and_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let built = Command::new(env!("CARGO_BIN_EXE_unmask"))
+        .args(["demo", "--dir", demo.to_str().unwrap(), "--scale", "tiny"])
+        .output()
+        .unwrap();
+    assert!(built.status.success());
+    let data = demo.join("data");
+    let stix = stdout(&unmask(&data, &["report", "1", "--format", "stix"]));
+    let bundle: serde_json::Value = serde_json::from_str(&stix).unwrap();
+    assert_eq!(bundle["type"], "bundle");
+    let objects = bundle["objects"].as_array().unwrap();
+    assert!(objects.iter().any(|o| o["type"] == "identity"));
+    assert!(objects.iter().any(|o| o["type"] == "report"));
+    let ftm = stdout(&unmask(&data, &["report", "1", "--format", "ftm"]));
+    let lines: Vec<serde_json::Value> = ftm
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert!(lines.iter().any(|l| l["schema"] == "Person"));
+    let json = stdout(&unmask(&data, &["report", "1", "--format", "json"]));
+    assert!(serde_json::from_str::<serde_json::Value>(&json).unwrap()["findings"].is_array());
+    assert!(!unmask(&data, &["report", "1", "--format", "pdf"])
+        .status
+        .success());
+    let out = dir.path().join("case.html");
+    stdout(&unmask(
+        &data,
+        &["report", "1", "--out", out.to_str().unwrap()],
+    ));
+    assert!(std::fs::read_to_string(&out).unwrap().contains("<html"));
+    let audit = stdout(&unmask(&data, &["audit"]));
+    for action in ["export.stix", "export.ftm", "export.json", "export.html"] {
+        assert!(audit.contains(action), "{action} missing:\n{audit}");
+    }
+}

@@ -1,0 +1,178 @@
+//! Who is asking: the [`Principal`] extractor reads a session cookie or an
+//! `Authorization: Bearer` API token, and knows the client address for the audit log.
+//! Requests authenticated by a session cookie must carry the session's CSRF token
+//! (header `X-CSRF-Token` for the API, field `csrf` for forms) to change anything.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+
+use crate::accounts::{self, Role, User};
+use crate::error::ApiError;
+use crate::investigation::Shared;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "unmask_session";
+/// Header that carries the CSRF token of a session on API calls.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// How the caller proved who they are.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// A browser session; state changes need this CSRF token.
+    Session { id: String, csrf: String },
+    /// An API token; no ambient authority, so no CSRF check.
+    Token,
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: User,
+    pub credential: Credential,
+    /// Client address, for the audit log.
+    pub ip: String,
+    /// The CSRF token sent in the header, if any.
+    csrf_header: Option<String>,
+}
+
+impl Principal {
+    /// Refuses unless the caller's role is at least `role`.
+    pub fn require(&self, role: Role) -> Result<(), ApiError> {
+        if self.user.role >= role {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+
+    /// For a state change: the role, and for a session, the CSRF token (from the
+    /// header, or `form_token` when the change came from a form).
+    pub fn require_change(&self, role: Role, form_token: Option<&str>) -> Result<(), ApiError> {
+        self.require(role)?;
+        match &self.credential {
+            Credential::Token => Ok(()),
+            Credential::Session { csrf, .. } => {
+                let sent = form_token.or(self.csrf_header.as_deref()).unwrap_or("");
+                if !sent.is_empty() && accounts::constant_time_eq(sent, csrf) {
+                    Ok(())
+                } else {
+                    Err(ApiError::csrf_failed())
+                }
+            }
+        }
+    }
+
+    pub fn csrf(&self) -> &str {
+        match &self.credential {
+            Credential::Session { csrf, .. } => csrf,
+            Credential::Token => "",
+        }
+    }
+}
+
+/// The client address: the socket peer (a reverse proxy's header is not trusted).
+pub fn client_ip(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "local".to_string(), |info| info.0.ip().to_string())
+}
+
+/// The value of a cookie by name.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// `Set-Cookie` value for a new session.
+pub fn session_cookie(id: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{SESSION_COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        accounts::SESSION_TTL_SECS
+    )
+}
+
+/// `Set-Cookie` value that removes the session cookie.
+pub fn clear_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+}
+
+/// Looks the caller up; `Ok(None)` when no credential was sent.
+pub async fn identify(parts: &Parts, state: &Shared) -> Result<Option<Principal>, ApiError> {
+    let ip = client_ip(parts);
+    let csrf_header = parts
+        .headers
+        .get(CSRF_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string);
+    let bearer = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(|token| token.trim().to_string());
+    if let Some(token) = bearer {
+        let user = state
+            .with_store(move |store| Ok(accounts::token_user(store.conn(), &token)?))
+            .await?;
+        // A wrong or revoked token is refused outright, never downgraded to anonymous.
+        let user = user.ok_or_else(ApiError::unauthenticated)?;
+        return Ok(Some(Principal {
+            user,
+            credential: Credential::Token,
+            ip,
+            csrf_header,
+        }));
+    }
+    let Some(session_id) = cookie(&parts.headers, SESSION_COOKIE).map(str::to_string) else {
+        return Ok(None);
+    };
+    if session_id.is_empty() || session_id.len() > 128 {
+        return Ok(None);
+    }
+    let lookup = session_id.clone();
+    let found = state
+        .with_store(move |store| Ok(accounts::session(store.conn(), &lookup)?))
+        .await?;
+    Ok(found.map(|(user, csrf)| Principal {
+        user,
+        credential: Credential::Session {
+            id: session_id,
+            csrf,
+        },
+        ip,
+        csrf_header,
+    }))
+}
+
+impl FromRequestParts<Shared> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, ApiError> {
+        identify(parts, state)
+            .await?
+            .ok_or_else(ApiError::unauthenticated)
+    }
+}
+
+/// The caller's address, without requiring a sign-in.
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}

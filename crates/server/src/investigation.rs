@@ -1,0 +1,103 @@
+//! The investigation side of the server: its configuration, a small pool of store
+//! connections, and the router that joins the API (`/api/v1`), the web UI and the
+//! sign-in pages. Blocking store work runs on tokio's blocking threads, never on the
+//! async workers.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use unmask_store::{Store, StoreError};
+
+use crate::error::ApiError;
+
+/// Settings of the investigation routes.
+#[derive(Debug, Clone)]
+pub struct InvestigationConfig {
+    pub data_dir: PathBuf,
+    /// Mark session cookies `Secure`. Turn off only for plain HTTP on loopback.
+    pub secure_cookies: bool,
+    /// Largest upload accepted by `POST /api/v1/ingest`.
+    pub max_upload_bytes: u64,
+    /// Largest JSON or form body.
+    pub max_body_bytes: usize,
+    /// Store connections kept open (SQLite in WAL mode serves readers in parallel).
+    pub connections: usize,
+}
+
+impl InvestigationConfig {
+    pub fn new(data_dir: PathBuf) -> InvestigationConfig {
+        InvestigationConfig {
+            data_dir,
+            secure_cookies: true,
+            max_upload_bytes: 256 * 1024 * 1024,
+            max_body_bytes: 64 * 1024,
+            connections: 4,
+        }
+    }
+}
+
+/// Shared state of the investigation routes.
+pub struct Investigation {
+    pub config: InvestigationConfig,
+    /// The screening index the yente routes serve, for the screening page.
+    pub screening: Option<crate::state::AppState>,
+    pool: Vec<Mutex<Store>>,
+    next: AtomicUsize,
+}
+
+pub type Shared = Arc<Investigation>;
+
+impl Investigation {
+    pub fn open(
+        config: InvestigationConfig,
+        screening: Option<crate::state::AppState>,
+    ) -> Result<Shared, StoreError> {
+        let mut pool = Vec::new();
+        for _ in 0..config.connections.max(1) {
+            pool.push(Mutex::new(Store::open(&config.data_dir)?));
+        }
+        Ok(Arc::new(Investigation {
+            config,
+            screening,
+            pool,
+            next: AtomicUsize::new(0),
+        }))
+    }
+
+    /// Runs `work` with a store connection on a blocking thread.
+    pub async fn with_store<T, F>(self: &Arc<Self>, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
+    {
+        let this = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let start = this.next.fetch_add(1, Ordering::Relaxed);
+            let count = this.pool.len();
+            // Take a free connection if there is one, else wait for ours in turn.
+            for offset in 0..count {
+                if let Ok(mut store) = this.pool[(start + offset) % count].try_lock() {
+                    return work(&mut store);
+                }
+            }
+            let mut store = this.pool[start % count]
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(&mut store)
+        })
+        .await
+        .map_err(|_| ApiError::internal())?
+    }
+}
+
+/// The API, the web UI and the sign-in pages, with their state applied.
+pub fn router(state: Shared) -> Router {
+    let body_limit = state.config.max_body_bytes;
+    Router::new()
+        .nest("/api/v1", crate::api::routes())
+        .merge(crate::ui::routes())
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .with_state(state)
+}

@@ -1,0 +1,287 @@
+//! The trace page: follow funds from a seed address through the chain store and draw
+//! the flow from the seed to its exits (amounts on the edges, labelled services marked),
+//! with a table of exits. Analysts only; each trace is audited.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use axum::extract::{Query, State};
+use axum::response::Html;
+use serde::Deserialize;
+use unmask_report::escape;
+use unmask_trace::amount::format_units;
+use unmask_trace::chain::{chain_dir, ChainGraph};
+use unmask_trace::labels::Labels;
+use unmask_trace::taint::{self, Direction, Model, TraceOptions, TraceResult};
+
+use crate::accounts::Role;
+use crate::audit;
+use crate::error::ApiError;
+use crate::investigation::Shared;
+use crate::svg::encode_segment;
+use crate::ui::{layout, UiError, UiUser};
+
+/// Most addresses drawn; the table lists every exit.
+const MAX_NODES: usize = 60;
+
+#[derive(Debug, Deserialize, Default)]
+pub struct TraceForm {
+    seed: Option<String>,
+    model: Option<String>,
+    backward: Option<String>,
+    max_hops: Option<u32>,
+}
+
+/// Readable amount: ETH in ether, other assets in their smallest units.
+fn amount(asset: &str, units: &str) -> String {
+    match units.parse::<u128>() {
+        Ok(value) if asset.eq_ignore_ascii_case("eth") => {
+            let text = format_units(value, 18);
+            match text.split_once('.') {
+                Some((whole, fraction)) => {
+                    let fraction: String = fraction.chars().take(4).collect();
+                    format!("{whole}.{fraction} {asset}")
+                }
+                None => format!("{text} {asset}"),
+            }
+        }
+        _ => format!("{units} {asset}"),
+    }
+}
+
+fn short(address: &str) -> String {
+    if address.len() > 14 {
+        format!("{}…{}", &address[..8], &address[address.len() - 4..])
+    } else {
+        address.to_string()
+    }
+}
+
+/// The flow diagram: one column per hop, seeds on the left, exits marked.
+pub fn flow_svg(result: &TraceResult) -> String {
+    let exits: HashMap<&str, &taint::Exit> = result
+        .exits
+        .iter()
+        .map(|e| (e.address.as_str(), e))
+        .collect();
+    let mut columns: BTreeMap<u32, Vec<(String, Option<String>, bool)>> = BTreeMap::new();
+    let mut shown = 0;
+    let mut hops: HashMap<String, u32> = HashMap::new();
+    for address in &result.addresses {
+        if shown >= MAX_NODES {
+            break;
+        }
+        shown += 1;
+        hops.insert(address.address.clone(), address.hop);
+        columns.entry(address.hop).or_default().push((
+            address.address.clone(),
+            address.label.clone(),
+            address.is_seed,
+        ));
+    }
+    for exit in &result.exits {
+        if hops.contains_key(&exit.address) || shown >= MAX_NODES + 20 {
+            continue;
+        }
+        shown += 1;
+        hops.insert(exit.address.clone(), exit.hop);
+        columns.entry(exit.hop).or_default().push((
+            exit.address.clone(),
+            exit.label.clone(),
+            false,
+        ));
+    }
+    let column_count = columns.len().max(1);
+    let rows = columns.values().map(Vec::len).max().unwrap_or(1).max(1);
+    let (col_width, row_height) = (200.0, 46.0);
+    let width = 40.0 + col_width * column_count as f64;
+    let height = 40.0 + row_height * rows as f64;
+    let mut position: HashMap<String, (f64, f64)> = HashMap::new();
+    for (column, (_, nodes)) in columns.iter().enumerate() {
+        for (row, (address, _, _)) in nodes.iter().enumerate() {
+            position.insert(
+                address.clone(),
+                (
+                    30.0 + column as f64 * col_width,
+                    30.0 + row as f64 * row_height,
+                ),
+            );
+        }
+    }
+    let mut svg = format!(
+        r#"<svg class="flow" role="img" aria-label="flow of funds" viewBox="0 0 {width:.0} {height:.0}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>Flow of funds from the seed to its exits</title>"#
+    );
+    let mut flows: Vec<&taint::Flow> = result
+        .flows
+        .iter()
+        .filter(|f| position.contains_key(&f.from) && position.contains_key(&f.to))
+        .collect();
+    flows.sort_by_key(|f| std::cmp::Reverse(f.amount.parse::<u128>().unwrap_or(0)));
+    flows.truncate(150);
+    for flow in &flows {
+        let (a, b) = (position[&flow.from], position[&flow.to]);
+        let _ = write!(
+            svg,
+            r#"<path class="flow-edge" d="M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}"><title>{} → {}: {}</title></path><text class="flow-amount" x="{:.1}" y="{:.1}">{}</text>"#,
+            a.0 + 130.0,
+            a.1,
+            a.0 + 165.0,
+            a.1,
+            b.0 - 35.0,
+            b.1,
+            b.0,
+            b.1,
+            escape(&flow.from),
+            escape(&flow.to),
+            escape(&amount(&flow.asset, &flow.amount)),
+            (a.0 + 130.0 + b.0) / 2.0,
+            (a.1 + b.1) / 2.0 - 3.0,
+            escape(&amount(&flow.asset, &flow.amount))
+        );
+    }
+    for nodes in columns.values() {
+        for (address, label, is_seed) in nodes {
+            let (x, y) = position[address];
+            let exit = exits.get(address.as_str());
+            let class = if *is_seed {
+                "seed".to_string()
+            } else if let Some(exit) = exit {
+                format!(
+                    "exit k-{}",
+                    exit.kind.replace(|c: char| !c.is_ascii_alphanumeric(), "")
+                )
+            } else {
+                "hop".to_string()
+            };
+            let caption = match (label, exit) {
+                (Some(label), _) => label.clone(),
+                (None, Some(exit)) => exit.kind.clone(),
+                _ => String::new(),
+            };
+            let _ = write!(
+                svg,
+                r#"<a href="/entities/{}"><g class="flow-node {class}"><rect x="{x:.1}" y="{:.1}" width="130" height="30" rx="4"/><text x="{:.1}" y="{:.1}">{}</text><text class="flow-label" x="{:.1}" y="{:.1}">{}</text><title>{}</title></g></a>"#,
+                encode_segment(&format!("wallet:{address}")),
+                y - 15.0,
+                x + 6.0,
+                y - 2.0,
+                escape(&short(address)),
+                x + 6.0,
+                y + 11.0,
+                escape(&caption),
+                escape(address)
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+pub async fn trace_page(
+    State(state): State<Shared>,
+    UiUser(principal): UiUser,
+    Query(form): Query<TraceForm>,
+) -> Result<Html<String>, UiError> {
+    principal.require(Role::Analyst)?;
+    let seed = form.seed.clone().unwrap_or_default().trim().to_string();
+    let model_name = form.model.clone().unwrap_or_else(|| "haircut".to_string());
+    let backward = form.backward.as_deref() == Some("on");
+    let mut body = String::from("<h1>Trace funds</h1>");
+    let models = ["haircut", "poison", "fifo"]
+        .iter()
+        .map(|m| {
+            let selected = if *m == model_name { " selected" } else { "" };
+            format!("<option{selected}>{m}</option>")
+        })
+        .collect::<String>();
+    let _ = write!(
+        body,
+        r#"<form method="get" action="/trace" class="trace"><label>Seed address <input name="seed" size="46" value="{}" placeholder="0x…" required></label> <label>Model <select name="model">{models}</select></label> <label><input type="checkbox" name="backward"{}> backward</label> <label>Max hops <input name="max_hops" size="3" value="{}"></label> <button>Trace</button></form>"#,
+        escape(&seed),
+        if backward { " checked" } else { "" },
+        form.max_hops.unwrap_or(10)
+    );
+    if seed.is_empty() {
+        return Ok(layout("Trace", Some(&principal), &body));
+    }
+    let Some(model) = Model::parse(&model_name) else {
+        return Err(UiError(ApiError::invalid_parameters(
+            "model must be haircut, poison or fifo",
+        )));
+    };
+    let options = TraceOptions {
+        model,
+        direction: if backward {
+            Direction::Backward
+        } else {
+            Direction::Forward
+        },
+        max_hops: form.max_hops.unwrap_or(10).clamp(1, 50),
+        ..TraceOptions::default()
+    };
+    let data_dir = state.config.data_dir.clone();
+    let who = principal.clone();
+    let outcome = state
+        .with_store(move |store| {
+            let labels = Labels::load(store)?;
+            let graph = match ChainGraph::open(&chain_dir(&data_dir)) {
+                Ok(graph) => graph,
+                Err(_) => return Ok(Err("There is no chain data in the store yet.".to_string())),
+            };
+            let result = match taint::trace(&graph, &labels, std::slice::from_ref(&seed), &options)
+            {
+                Ok(result) => result,
+                Err(_) => {
+                    return Ok(Err(
+                        "The seed is not a 0x address that appears in the chain data.".to_string(),
+                    ))
+                }
+            };
+            audit::append(
+                store.conn(),
+                &who.user.name,
+                "trace",
+                &format!("wallet:{seed}"),
+                &format!("{model_name}, {} exits", result.exits.len()),
+                &who.ip,
+            )?;
+            Ok(Ok(result))
+        })
+        .await?;
+    let result = match outcome {
+        Ok(result) => result,
+        Err(message) => {
+            let _ = write!(body, r#"<p class="error">{}</p>"#, escape(&message));
+            return Ok(layout("Trace", Some(&principal), &body));
+        }
+    };
+    let _ = write!(
+        body,
+        "<section><h2>Flow</h2><p>{} addresses reached, {} exits, {} flows.</p>",
+        result.addresses.len(),
+        result.exits.len(),
+        result.flows.len()
+    );
+    body.push_str(&flow_svg(&result));
+    body.push_str(r#"</section><section><h2>Exits</h2><table class="exits"><tr><th>Address</th><th>Kind</th><th>Label</th><th>Hop</th><th>Tainted amount</th><th>Transactions</th></tr>"#);
+    for exit in &result.exits {
+        let amounts = exit
+            .amounts
+            .iter()
+            .map(|(asset, units)| escape(&amount(asset, units)))
+            .collect::<Vec<_>>()
+            .join("<br>");
+        let _ = write!(
+            body,
+            r#"<tr><td><a href="/entities/{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td class="num">{amounts}</td><td>{}</td></tr>"#,
+            encode_segment(&exit.entity),
+            escape(&exit.address),
+            escape(&exit.kind),
+            escape(exit.label.as_deref().unwrap_or("")),
+            exit.hop,
+            exit.transactions.len()
+        );
+    }
+    body.push_str("</table></section>");
+    Ok(layout("Trace", Some(&principal), &body))
+}
