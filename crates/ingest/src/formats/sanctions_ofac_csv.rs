@@ -256,8 +256,8 @@ mod tests {
     fn release(dir: &Path) {
         std::fs::write(
             dir.join("sdn.csv"),
-            "306,\"BANCO NACIONAL DE CUBA\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"a.k.a. 'BNC'.\"\n\
-             bad row\n\
+            "306,\"BANCO NACIONAL DE CUBA\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"a.k.a. 'BNC'.\"\r\n\
+             bad row\r\n\
              20157,\"KIM, Jong Un\",\"individual\",\"DPRK3\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 08 Jan 1984; Digital Currency Address - ETH 0xAbC0000000000000000000000000000000000001.\"\n",
         )
         .unwrap();
