@@ -3,6 +3,7 @@
 //! read (the rest was ingested), 2 error.
 
 mod accounts;
+mod btc_trace;
 mod cases;
 mod cluster;
 mod demo;
@@ -71,6 +72,8 @@ enum Command {
     Trace(trace::TraceArgs),
     /// Bitcoin address clusters: --add FILE... to read chain data, ADDR to show a cluster.
     Cluster(cluster::ClusterArgs),
+    /// Follow tainted bitcoin (poison, haircut, FIFO), or continue an Ethereum trace across a bridge hop.
+    BtcTrace(btc_trace::BtcTraceArgs),
     /// Add or list address labels (exchange, mixer, bridge, sanction...).
     Label(label::LabelArgs),
     /// Benchmark the chain store: ingest rate, bytes per edge, trace latency.
@@ -166,6 +169,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::demo(args),
         Command::Trace(args) => trace::trace(&data_dir, args),
         Command::Cluster(args) => cluster::cluster(&data_dir, args),
+        Command::BtcTrace(args) => btc_trace::btc_trace(&data_dir, args),
         Command::Label(args) => label::label(&data_dir, args),
         Command::Bench(args) => trace::bench(args),
         Command::Evaluate(args) => cases::evaluate(&data_dir, args),
