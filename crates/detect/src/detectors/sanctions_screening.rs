@@ -193,14 +193,34 @@ impl Detector for SanctionsScreening {
             limit: 5,
             ..Options::default()
         };
+        let subjects = subjects(store)?;
+        // Searching is the cost (a large world has 100,000 people): two threads share it;
+        // findings are then built in order on this thread, which owns the store.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+        let chunk = subjects.len().div_ceil(threads).max(1);
+        let matches: Vec<Vec<Match>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = subjects
+                .chunks(chunk)
+                .map(|part| {
+                    let index = &index;
+                    let options = &options;
+                    scope.spawn(move || {
+                        part.iter()
+                            // A query the matcher refuses (an over-long name) is not a hit.
+                            .map(|s| index.search(&s.query, options).unwrap_or_default())
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_default())
+                .collect()
+        });
         let mut findings = Vec::new();
-        for subject in subjects(store)? {
-            // A query the matcher refuses (an over-long name) is not a hit.
-            let Ok(matches) = index.search(&subject.query, &options) else {
-                continue;
-            };
-            for m in &matches {
-                findings.push(finding(store, &index, &subject, m));
+        for (subject, hits) in subjects.iter().zip(&matches) {
+            for m in hits {
+                findings.push(finding(store, &index, subject, m));
             }
         }
         Ok(findings)
