@@ -178,7 +178,7 @@ pub fn export(
             "json" => serde_json::to_string_pretty(detail)? + "\n",
             "stix" => unmask_server::exports::stix_bundle(store, detail)? + "\n",
             "ftm" => unmask_server::exports::ftm_lines(store, detail)?,
-            other => anyhow::bail!("unknown format {other:?}: html, json, stix or ftm"),
+            other => anyhow::bail!("unknown format {other:?}: html, pdf, json, stix or ftm"),
         };
         out.push_str(&text);
     }

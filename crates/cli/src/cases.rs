@@ -67,8 +67,8 @@ pub struct ReportArgs {
     /// Case ids, as with --case.
     #[arg(value_name = "CASE")]
     ids: Vec<i64>,
-    /// html (self-contained page), json, stix (STIX 2.1 bundle per case) or ftm
-    /// (FollowTheMoney JSON lines).
+    /// html (self-contained page), pdf (that page printed by headless Chromium), json,
+    /// stix (STIX 2.1 bundle per case) or ftm (FollowTheMoney JSON lines).
     #[arg(long, default_value = "html")]
     format: String,
 }
@@ -314,6 +314,17 @@ pub fn report(data_dir: &Path, mut args: ReportArgs) -> anyhow::Result<ExitCode>
         }
         details
     };
+    if args.format == "pdf" {
+        let generated = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let page = unmask_report::html("unmask case report", &generated, &details);
+        let pdf = unmask_server::exports::html_to_pdf(&page)
+            .context("printing the report to PDF with headless Chromium")?;
+        let out = args.out.unwrap_or_else(|| PathBuf::from("report.pdf"));
+        std::fs::write(&out, pdf).with_context(|| format!("writing {}", out.display()))?;
+        crate::accounts::audit_exports(&store, &details, "pdf")?;
+        println!("wrote {} ({} cases)", out.display(), details.len());
+        return Ok(ExitCode::SUCCESS);
+    }
     if args.format != "html" {
         let text = crate::accounts::export(&store, &details, &args.format)?;
         match &args.out {

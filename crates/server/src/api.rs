@@ -1,6 +1,6 @@
 //! The investigation HTTP API under `/api/v1`: cases (queue, detail, decisions, notes,
-//! assignee, exports), entities (one with its links, search), ingest (streamed upload)
-//! and the audit log. Each handler is annotated for utoipa, and [`ApiDoc`] collects
+//! assignee, exports), entities (one with its links, search), ingest (streamed upload),
+//! tracing (a trace's addresses, exits and flow graph) and the audit log. Each handler is annotated for utoipa, and [`ApiDoc`] collects
 //! them, so `/api/v1/openapi.json` is generated from the same code that routes.
 //!
 //! Reading a case or an entity (personal data), exporting, and every change append to
@@ -40,6 +40,7 @@ pub fn routes() -> Router<Shared> {
         .route("/entities/{id}", get(get_entity))
         .route("/ingest", post(ingest))
         .route("/audit", get(read_audit))
+        .route("/trace", get(trace))
         .fallback(no_route)
 }
 
@@ -60,7 +61,8 @@ pub fn routes() -> Router<Shared> {
         search_entities,
         get_entity,
         ingest,
-        read_audit
+        read_audit,
+        trace
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)
@@ -497,7 +499,8 @@ async fn set_assignee(
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// `json`, `stix` (STIX 2.1 bundle), `ftm` (FollowTheMoney JSON lines) or `html`.
+    /// `json`, `stix` (STIX 2.1 bundle), `ftm` (FollowTheMoney JSON lines), `html` or
+    /// `pdf` (the HTML report printed by headless Chromium).
     pub format: String,
 }
 
@@ -534,9 +537,40 @@ pub fn export(
                 std::slice::from_ref(&detail),
             ),
         ),
+        "pdf" => {
+            let html = unmask_report::html(
+                &format!("unmask case {}", detail.id),
+                &chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                std::slice::from_ref(&detail),
+            );
+            let pdf = crate::exports::html_to_pdf(&html).map_err(|error| {
+                tracing::error!("pdf export: {error}");
+                ApiError::new(
+                    crate::error::ErrorCode::Internal,
+                    "PDF export needs Chromium on the server; use the HTML report",
+                )
+            })?;
+            audit::append(
+                store.conn(),
+                &principal.user.name,
+                "export.pdf",
+                &format!("case:{id}"),
+                "",
+                &principal.ip,
+            )?;
+            let disposition = format!("attachment; filename=\"unmask-case-{id}.pdf\"");
+            return Ok((
+                [
+                    (header::CONTENT_TYPE, "application/pdf".to_string()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                pdf,
+            )
+                .into_response());
+        }
         _ => {
             return Err(ApiError::invalid_parameters(
-                "format must be json, stix, ftm or html",
+                "format must be json, stix, ftm, html or pdf",
             ))
         }
     };
@@ -894,4 +928,37 @@ async fn read_audit(
             })
             .collect(),
     }))
+}
+
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TraceQuery {
+    /// The address to start from (0x…).
+    pub seed: String,
+    /// `haircut` (default), `poison` or `fifo`.
+    pub model: Option<String>,
+    /// Where the seed's funds came from instead of where they went.
+    pub backward: Option<bool>,
+    /// 1 to 50, default 10.
+    pub max_hops: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/v1/trace", params(TraceQuery), responses(
+    (status = 200, description = "the trace: tainted addresses, exits, flows (the flow graph: from, to, asset, amount) and the reconciliation"),
+    (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, body = ErrorBody)))]
+async fn trace(
+    State(state): State<Shared>,
+    principal: Principal,
+    Query(query): Query<TraceQuery>,
+) -> Result<Response, ApiError> {
+    principal.require(Role::Analyst)?;
+    let model = query.model.unwrap_or_else(|| "haircut".to_string());
+    let options =
+        crate::trace_page::trace_options(&model, query.backward.unwrap_or(false), query.max_hops)?;
+    let seed = query.seed.trim().to_string();
+    match crate::trace_page::run_trace(&state, &principal, seed, &model, options).await? {
+        Ok(result) => Ok(Json(result).into_response()),
+        Err(message) => Err(ApiError::new(ErrorCode::NotFound, message)),
+    }
 }

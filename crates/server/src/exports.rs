@@ -2,6 +2,8 @@
 //! addresses, wallets, identities) for threat-intel sharing, and FollowTheMoney JSON
 //! lines of its entities for Aleph and OpenSanctions tools.
 //!
+//! [`html_to_pdf`] prints the HTML report with headless Chromium.
+//!
 //! The case's entities are its subjects, the entities its evidence names, and the
 //! subjects' direct neighbours in the link graph.
 
@@ -181,6 +183,59 @@ pub fn ftm_lines(store: &Store, detail: &CaseDetail) -> Result<String, StoreErro
         out.push('\n');
     }
     Ok(out)
+}
+
+/// Why a PDF could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("no chromium, chromium-browser or google-chrome on PATH")]
+    NoChromium,
+    #[error("pdf: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("chromium did not print the page (exit {0:?})")]
+    Failed(Option<i32>),
+}
+
+/// The Chromium binary on PATH, if any.
+pub fn chromium() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).find_map(|dir| {
+        ["chromium", "chromium-browser", "google-chrome"]
+            .iter()
+            .map(|name| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    })
+}
+
+/// Prints a self-contained HTML page to PDF with headless Chromium (no network: the
+/// page has no external resources).
+pub fn html_to_pdf(html: &str) -> Result<Vec<u8>, PdfError> {
+    let binary = chromium().ok_or(PdfError::NoChromium)?;
+    let dir = tempfile::tempdir()?;
+    let page = dir.path().join("report.html");
+    let pdf = dir.path().join("report.pdf");
+    std::fs::write(&page, html)?;
+    let status = std::process::Command::new(binary)
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()?;
+    if !status.success() || !pdf.exists() {
+        return Err(PdfError::Failed(status.code()));
+    }
+    Ok(std::fs::read(&pdf)?)
 }
 
 #[cfg(test)]

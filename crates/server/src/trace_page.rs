@@ -177,6 +177,67 @@ pub fn flow_svg(result: &TraceResult) -> String {
     svg
 }
 
+/// Runs a trace from `seed` and audits it. `Ok(Err(message))`: the trace cannot run
+/// (no chain data, unknown seed), with a message for the user.
+pub async fn run_trace(
+    state: &Shared,
+    principal: &crate::auth::Principal,
+    seed: String,
+    model_name: &str,
+    options: TraceOptions,
+) -> Result<Result<TraceResult, String>, ApiError> {
+    let data_dir = state.config.data_dir.clone();
+    let who = principal.clone();
+    let model_name = model_name.to_string();
+    state
+        .with_store(move |store| {
+            let labels = Labels::load(store)?;
+            let graph = match ChainGraph::open(&chain_dir(&data_dir)) {
+                Ok(graph) => graph,
+                Err(_) => return Ok(Err("There is no chain data in the store yet.".to_string())),
+            };
+            let result = match taint::trace(&graph, &labels, std::slice::from_ref(&seed), &options)
+            {
+                Ok(result) => result,
+                Err(_) => {
+                    return Ok(Err(
+                        "The seed is not a 0x address that appears in the chain data.".to_string(),
+                    ))
+                }
+            };
+            audit::append(
+                store.conn(),
+                &who.user.name,
+                "trace",
+                &format!("wallet:{seed}"),
+                &format!("{model_name}, {} exits", result.exits.len()),
+                &who.ip,
+            )?;
+            Ok(Ok(result))
+        })
+        .await
+}
+
+/// Trace options from the page's or the API's parameters.
+pub fn trace_options(
+    model: &str,
+    backward: bool,
+    max_hops: Option<u32>,
+) -> Result<TraceOptions, ApiError> {
+    let model = Model::parse(model)
+        .ok_or_else(|| ApiError::invalid_parameters("model must be haircut, poison or fifo"))?;
+    Ok(TraceOptions {
+        model,
+        direction: if backward {
+            Direction::Backward
+        } else {
+            Direction::Forward
+        },
+        max_hops: max_hops.unwrap_or(10).clamp(1, 50),
+        ..TraceOptions::default()
+    })
+}
+
 pub async fn trace_page(
     State(state): State<Shared>,
     UiUser(principal): UiUser,
@@ -204,50 +265,8 @@ pub async fn trace_page(
     if seed.is_empty() {
         return Ok(layout("Trace", Some(&principal), &body));
     }
-    let Some(model) = Model::parse(&model_name) else {
-        return Err(UiError(ApiError::invalid_parameters(
-            "model must be haircut, poison or fifo",
-        )));
-    };
-    let options = TraceOptions {
-        model,
-        direction: if backward {
-            Direction::Backward
-        } else {
-            Direction::Forward
-        },
-        max_hops: form.max_hops.unwrap_or(10).clamp(1, 50),
-        ..TraceOptions::default()
-    };
-    let data_dir = state.config.data_dir.clone();
-    let who = principal.clone();
-    let outcome = state
-        .with_store(move |store| {
-            let labels = Labels::load(store)?;
-            let graph = match ChainGraph::open(&chain_dir(&data_dir)) {
-                Ok(graph) => graph,
-                Err(_) => return Ok(Err("There is no chain data in the store yet.".to_string())),
-            };
-            let result = match taint::trace(&graph, &labels, std::slice::from_ref(&seed), &options)
-            {
-                Ok(result) => result,
-                Err(_) => {
-                    return Ok(Err(
-                        "The seed is not a 0x address that appears in the chain data.".to_string(),
-                    ))
-                }
-            };
-            audit::append(
-                store.conn(),
-                &who.user.name,
-                "trace",
-                &format!("wallet:{seed}"),
-                &format!("{model_name}, {} exits", result.exits.len()),
-                &who.ip,
-            )?;
-            Ok(Ok(result))
-        })
-        .await?;
+    let options = trace_options(&model_name, backward, form.max_hops)?;
+    let outcome = run_trace(&state, &principal, seed, &model_name, options).await?;
     let result = match outcome {
         Ok(result) => result,
         Err(message) => {

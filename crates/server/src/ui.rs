@@ -390,7 +390,7 @@ async fn case_page(
     );
     let _ = write!(
         body,
-        r#"<p class="exports">Export: <a href="/cases/{id}/export/html">HTML report</a> · <a href="/cases/{id}/export/json">JSON</a> · <a href="/cases/{id}/export/stix">STIX 2.1</a> · <a href="/cases/{id}/export/ftm">FollowTheMoney</a></p>"#
+        r#"<p class="exports">Export: <a href="/cases/{id}/export/html">HTML report</a> · <a href="/cases/{id}/export/pdf">PDF</a> · <a href="/cases/{id}/export/json">JSON</a> · <a href="/cases/{id}/export/stix">STIX 2.1</a> · <a href="/cases/{id}/export/ftm">FollowTheMoney</a></p>"#
     );
     if principal.user.role >= Role::Analyst {
         body.push_str("<section><h2>Decide the case</h2>");

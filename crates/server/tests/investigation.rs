@@ -205,6 +205,7 @@ fn every_route(world: &World) -> Vec<(Method, String)> {
         (Method::GET, "/api/v1/entities/person%3Aacme%3AE1".into()),
         (Method::POST, "/api/v1/ingest?name=a.csv".into()),
         (Method::GET, "/api/v1/audit".into()),
+        (Method::GET, "/api/v1/trace?seed=0xab".into()),
     ]
 }
 
@@ -318,6 +319,11 @@ async fn a_viewer_reads_but_cannot_decide_note_assign_ingest_or_read_the_audit()
             json!({}),
         ),
         (Method::GET, "/api/v1/audit".to_string(), json!({})),
+        (
+            Method::GET,
+            "/api/v1/trace?seed=0xab".to_string(),
+            json!({}),
+        ),
     ];
     for (method, uri, body) in refusals {
         let reply = call(
@@ -537,6 +543,37 @@ async fn an_analyst_works_a_case_and_the_audit_log_has_each_step() {
             _ => {}
         }
     }
+    if unmask_server::exports::chromium().is_some() {
+        let pdf = call(
+            app,
+            Method::GET,
+            &format!("/api/v1/cases/{id}/export?format=pdf"),
+            token,
+            None,
+        )
+        .await;
+        assert_eq!(pdf.status, StatusCode::OK);
+        assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
+    }
+    let no_chain = call(
+        app,
+        Method::GET,
+        "/api/v1/trace?seed=0x00000000000000000000000000000000000000ab",
+        token,
+        None,
+    )
+    .await;
+    assert_eq!(no_chain.status, StatusCode::NOT_FOUND);
+    assert_eq!(no_chain.code(), "not_found");
+    let bad_model = call(
+        app,
+        Method::GET,
+        "/api/v1/trace?seed=0xab&model=magic",
+        token,
+        None,
+    )
+    .await;
+    assert_eq!(bad_model.status, StatusCode::BAD_REQUEST);
     let bad_format = call(
         app,
         Method::GET,
