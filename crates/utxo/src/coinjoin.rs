@@ -284,9 +284,55 @@ fn most_common(values: impl Iterator<Item = u64>) -> Option<(u64, usize)> {
         .max_by_key(|&(value, count)| (count, value))
 }
 
+/// A cheap test on output values alone: false when no fingerprint can match. Every
+/// CoinJoin fingerprint needs two equal outputs or two near a Wasabi 1.x level; a
+/// Tx0 needs an OP_RETURN.
+pub fn may_match(output_values: &[u64], has_op_return: bool, rules: &Rules) -> bool {
+    if has_op_return {
+        return true;
+    }
+    if output_values.len() < 2 {
+        return false;
+    }
+    let mut values: Vec<u64> = output_values.to_vec();
+    values.sort_unstable();
+    if values.windows(2).any(|w| w[0] == w[1]) {
+        return true;
+    }
+    let rule = &rules.wasabi1;
+    let max = values[values.len() - 1];
+    let mut level = 0u32;
+    while level < 40 {
+        let Some(denomination) = rule.denomination.checked_mul(1u64 << level) else {
+            break;
+        };
+        if denomination > max {
+            break;
+        }
+        let epsilon = rule.epsilon << level;
+        let near = values
+            .iter()
+            .filter(|v| v.abs_diff(denomination) <= epsilon)
+            .count();
+        if near >= 2 {
+            return true;
+        }
+        level += 1;
+    }
+    false
+}
+
 /// Every fingerprint the transaction matches, strongest first.
 pub fn detect(shape: &Shape<'_>, rules: &Rules) -> Vec<Detection> {
     if shape.coinbase {
+        return Vec::new();
+    }
+    let values: Vec<u64> = shape.outputs.iter().map(|o| o.value).collect();
+    let op_return = shape
+        .outputs
+        .iter()
+        .any(|o| o.script == Some(ScriptType::NullData));
+    if !may_match(&values, op_return, rules) {
         return Vec::new();
     }
     let mut found: Vec<Detection> = [

@@ -620,12 +620,14 @@ impl UtxoGraph {
         let mut report = Settled::default();
         let pending = std::mem::take(&mut self.pending);
         for tx in pending {
-            // Every fingerprint needs two inputs, or an OP_RETURN (Tx0).
-            let detections = if self.txs[tx as usize].inputs >= 2
-                || self
-                    .tx_outputs(tx)
-                    .iter()
-                    .any(|o| o.script == ScriptType::NullData)
+            // Every fingerprint needs two inputs, or an OP_RETURN (Tx0), and equal
+            // (or Wasabi-level) outputs: checked on the values before building
+            // the shape, which reads address texts.
+            let outputs = self.tx_outputs(tx);
+            let op_return = outputs.iter().any(|o| o.script == ScriptType::NullData);
+            let values: Vec<u64> = outputs.iter().map(|o| o.value).collect();
+            let detections = if (self.txs[tx as usize].inputs >= 2 || op_return)
+                && coinjoin::may_match(&values, op_return, &self.options.rules)
             {
                 coinjoin::detect(&self.shape(tx), &self.options.rules)
             } else {
