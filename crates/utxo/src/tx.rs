@@ -113,10 +113,11 @@ impl Tx {
     /// (multisig and unresolved inputs have none).
     pub fn input_addresses(&self) -> Vec<&str> {
         let mut seen: Vec<&str> = Vec::with_capacity(self.inputs.len());
+        let mut known: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for input in &self.inputs {
             if let Some(spent) = &input.spent {
                 if let [address] = spent.addresses.as_slice() {
-                    if !seen.contains(&address.as_str()) {
+                    if known.insert(address) {
                         seen.push(address);
                     }
                 }

@@ -120,3 +120,34 @@ fn damaged_snapshots_and_unknown_files_are_reported() {
         Err(UtxoError::Corrupt { .. })
     ));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// A damaged snapshot is refused or read; reading it never panics, nor does
+    /// walking what was read.
+    #[test]
+    fn damaged_snapshots_never_panic(flips in proptest::collection::vec((0usize..4096, 0u8..=255), 1..6), cut in proptest::option::of(0usize..4096)) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut graph = UtxoGraph::new(Options::default());
+        add_file(&mut graph, &testdata("graphsense/test_txs.json")).unwrap();
+        graph.save(dir.path()).unwrap();
+        let path = UtxoGraph::snapshot_path(dir.path());
+        let mut bytes = std::fs::read(&path).unwrap();
+        for (at, value) in flips {
+            let at = at % bytes.len();
+            bytes[at] = value;
+        }
+        if let Some(cut) = cut {
+            bytes.truncate(cut % bytes.len());
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        if let Ok(mut loaded) = UtxoGraph::load(dir.path(), Options::default()) {
+            for tx in 0..loaded.tx_count() as u32 {
+                let _ = loaded.tx_inputs(tx).len() + loaded.tx_outputs(tx).len();
+            }
+            for id in 0..loaded.addresses.len() as u32 {
+                let _ = loaded.clusters().root(id);
+            }
+        }
+    }
+}

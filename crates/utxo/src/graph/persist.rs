@@ -7,7 +7,7 @@
 use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 
-use super::{flags, InRec, OutRec, TxRec, TxSlot, UtxoGraph};
+use super::{flags, InRec, OutRec, TxRec, TxSlot, UtxoGraph, NONE};
 use crate::cluster::{Clusters, Merge};
 use crate::coinjoin::Detection;
 use crate::error::{io_error, UtxoError};
@@ -285,6 +285,20 @@ impl UtxoGraph {
                 return Err("a transaction points past its inputs or outputs".to_string());
             }
         }
+        let (txs, addresses) = (graph.txs.len() as u64, graph.addresses.len() as u64);
+        let fits = |id: u32, len: u64| id == NONE || u64::from(id) < len;
+        if graph
+            .outputs
+            .iter()
+            .any(|o| !fits(o.spent_by, txs) || !fits(o.address, addresses))
+            || graph
+                .inputs
+                .iter()
+                .any(|i| !fits(i.prev_tx, txs) || !fits(i.address, addresses))
+            || graph.first_seen.len() as u64 > addresses
+        {
+            return Err("an output or input refers past the transactions or addresses".to_string());
+        }
         let n = r.len(44)?;
         for _ in 0..n {
             let mut txid = [0u8; 32];
@@ -296,6 +310,9 @@ impl UtxoGraph {
         }
         let detections: Vec<(u32, Vec<Detection>)> =
             serde_json::from_slice(r.bytes()?).map_err(|e| e.to_string())?;
+        if detections.iter().any(|(tx, _)| u64::from(*tx) >= txs) {
+            return Err("a CoinJoin detection refers past the transactions".to_string());
+        }
         graph.detections = detections.into_iter().collect();
         let n = r.len(4)?;
         let slots = (0..n).map(|_| r.u32()).collect::<Result<Vec<_>, _>>()?;
