@@ -24,6 +24,24 @@ fn serve_answers_a_yente_request_from_the_store() {
         String::from_utf8_lossy(&ingest.stderr)
     );
 
+    // Screening is for analysts once the server holds accounts.
+    let unmask = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_unmask"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    unmask(&["user", "add", "screener", "--role", "analyst"]);
+    let token = unmask(&["token", "add", "screener"])
+        .split_whitespace()
+        .find(|word| word.starts_with("umk_"))
+        .unwrap()
+        .to_string();
+
     let mut server = Command::new(env!("CARGO_BIN_EXE_unmask"))
         .arg("--data-dir")
         .arg(&data)
@@ -46,7 +64,7 @@ fn serve_answers_a_yente_request_from_the_store() {
     let mut stream = TcpStream::connect(&addr).unwrap();
     write!(
         stream,
-        "POST /match/default HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "POST /match/default HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
     .unwrap();

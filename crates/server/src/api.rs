@@ -149,8 +149,9 @@ async fn list_cases(
     Query(query): Query<CaseQuery>,
 ) -> Result<Json<CaseList>, ApiError> {
     principal.require(Role::Viewer)?;
+    let this = std::sync::Arc::clone(&state);
     let list = state
-        .with_store(move |store| Ok(queries::case_list(store, &query)?))
+        .with_store(move |store| this.case_list(store, &query))
         .await?;
     Ok(Json(list))
 }

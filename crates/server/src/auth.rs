@@ -176,3 +176,41 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
         Ok(ClientIp(client_ip(parts)))
     }
 }
+
+/// Middleware for the screening routes when the server holds accounts: analysts and
+/// admins only (by session or token); each call is audited without its body.
+pub async fn require_analyst(
+    axum::extract::State(state): axum::extract::State<Shared>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (parts, body) = request.into_parts();
+    let principal = match identify(&parts, &state).await {
+        Ok(Some(principal)) => principal,
+        Ok(None) => return ApiError::unauthenticated().into_response(),
+        Err(error) => return error.into_response(),
+    };
+    if let Err(error) = principal.require(Role::Analyst) {
+        return error.into_response();
+    }
+    let path = parts.uri.path().to_string();
+    let logged = state
+        .with_store(move |store| {
+            crate::audit::append(
+                store.conn(),
+                &principal.user.name,
+                "screen.api",
+                &path,
+                "",
+                &principal.ip,
+            )?;
+            Ok(())
+        })
+        .await;
+    if let Err(error) = logged {
+        return error.into_response();
+    }
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
+}

@@ -45,6 +45,8 @@ pub struct Investigation {
     pub screening: Option<crate::state::AppState>,
     pool: Vec<Mutex<Store>>,
     next: AtomicUsize,
+    /// The case queue as last loaded, with the store version it was loaded at.
+    queue: Mutex<Option<(String, Arc<Vec<crate::queries::QueueEntry>>)>>,
 }
 
 pub type Shared = Arc<Investigation>;
@@ -63,6 +65,7 @@ impl Investigation {
             screening,
             pool,
             next: AtomicUsize::new(0),
+            queue: Mutex::new(None),
         }))
     }
 
@@ -89,6 +92,38 @@ impl Investigation {
         })
         .await
         .map_err(|_| ApiError::internal())?
+    }
+}
+
+impl Investigation {
+    /// The case queue, filtered and paged; the unfiltered queue is cached until the
+    /// store's queue version changes (a decision, a detect run, an assignment).
+    pub fn case_list(
+        &self,
+        store: &Store,
+        query: &crate::queries::CaseQuery,
+    ) -> Result<crate::queries::CaseList, ApiError> {
+        let version = crate::queries::queue_version(store)?;
+        let cached = self
+            .queue
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_ref()
+            .filter(|(at, _)| *at == version)
+            .map(|(_, entries)| Arc::clone(entries));
+        let entries = match cached {
+            Some(entries) => entries,
+            None => {
+                let entries = Arc::new(crate::queries::load_queue(store)?);
+                *self
+                    .queue
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()) =
+                    Some((version, Arc::clone(&entries)));
+                entries
+            }
+        };
+        Ok(crate::queries::filter_queue(&entries, query))
     }
 }
 

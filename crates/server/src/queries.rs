@@ -50,7 +50,83 @@ pub struct CaseList {
     pub cases: Vec<CaseItem>,
 }
 
+/// A queue line with the text its search matches (title, subjects and every reason,
+/// lower case).
+#[derive(Debug, Clone)]
+pub struct QueueEntry {
+    pub item: CaseItem,
+    haystack: String,
+}
+
+/// Changes whenever the queue could: a decision, new cases or findings, an assignment.
+pub fn queue_version(store: &Store) -> rusqlite::Result<String> {
+    store.conn().query_row(
+        "SELECT (SELECT COALESCE(MAX(id), 0) FROM decisions) || '/' ||
+                (SELECT COUNT(*) FROM cases) || '/' ||
+                (SELECT COALESCE(MAX(updated_at), '') FROM cases) || '/' ||
+                (SELECT COALESCE(MAX(id), 0) FROM findings) || '/' ||
+                (SELECT COUNT(*) FROM case_assignees) || '/' ||
+                (SELECT COALESCE(MAX(assigned_at), '') FROM case_assignees)",
+        [],
+        |row| row.get(0),
+    )
+}
+
+/// Filters, sorts and pages a loaded queue.
+pub fn filter_queue(entries: &[QueueEntry], query: &CaseQuery) -> CaseList {
+    let needle = query.q.as_deref().map(str::to_lowercase);
+    let mut items: Vec<&CaseItem> = entries
+        .iter()
+        .filter(|entry| {
+            let item = &entry.item;
+            query
+                .status
+                .as_deref()
+                .is_none_or(|s| s.is_empty() || s == item.status)
+                && query.min_score.is_none_or(|min| item.score >= min)
+                && query
+                    .assignee
+                    .as_deref()
+                    .is_none_or(|a| a.is_empty() || item.assignee.as_deref() == Some(a))
+                && needle
+                    .as_deref()
+                    .is_none_or(|n| n.is_empty() || entry.haystack.contains(n))
+        })
+        .map(|entry| &entry.item)
+        .collect();
+    match query.sort.as_deref().unwrap_or("score") {
+        "title" => items.sort_by(|a, b| a.title.cmp(&b.title).then(a.id.cmp(&b.id))),
+        "findings" => {
+            items.sort_by(|a, b| b.finding_count.cmp(&a.finding_count).then(a.id.cmp(&b.id)))
+        }
+        "status" => items.sort_by(|a, b| a.status.cmp(&b.status).then(b.score.total_cmp(&a.score))),
+        "id" => items.sort_by_key(|item| item.id),
+        _ => items.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id))),
+    }
+    let per_page = query.per_page.unwrap_or(50).clamp(1, 500);
+    let page = query.page.unwrap_or(1).max(1);
+    let total = items.len();
+    let cases = items
+        .into_iter()
+        .skip((page - 1).saturating_mul(per_page))
+        .take(per_page)
+        .cloned()
+        .collect();
+    CaseList {
+        total,
+        page,
+        per_page,
+        cases,
+    }
+}
+
+/// The case queue, filtered and paged (no cache).
 pub fn case_list(store: &Store, query: &CaseQuery) -> rusqlite::Result<CaseList> {
+    Ok(filter_queue(&load_queue(store)?, query))
+}
+
+/// Every active case with its top reasons and assignee.
+pub fn load_queue(store: &Store) -> rusqlite::Result<Vec<QueueEntry>> {
     let conn = store.conn();
     let mut reasons: HashMap<i64, Vec<(f64, String, String)>> = HashMap::new();
     let mut statement = conn.prepare_cached(
@@ -100,8 +176,7 @@ pub fn case_list(store: &Store, query: &CaseQuery) -> rusqlite::Result<CaseList>
             row.get::<_, i64>(6)?,
         ))
     })?;
-    let needle = query.q.as_deref().map(str::to_lowercase);
-    let mut items = Vec::new();
+    let mut entries = Vec::new();
     for row in rows {
         let (id, key, title, score, status, subjects, count) = row?;
         let subjects: Vec<String> = serde_json::from_str(&subjects).unwrap_or_default();
@@ -116,68 +191,31 @@ pub fn case_list(store: &Store, query: &CaseQuery) -> rusqlite::Result<CaseList>
                 top_reasons.push(reason.clone());
             }
         }
-        let item = CaseItem {
-            assignee: assignees.get(&key).cloned(),
-            id,
-            key,
-            title,
-            score,
-            status,
-            subjects,
-            finding_count: count.max(0) as u64,
-            top_reasons,
-        };
-        if query.status.as_deref().is_some_and(|s| s != item.status) {
-            continue;
+        let mut haystack = title.to_lowercase();
+        for subject in &subjects {
+            haystack.push('\n');
+            haystack.push_str(&subject.to_lowercase());
         }
-        if query.min_score.is_some_and(|min| item.score < min) {
-            continue;
+        for (_, reason, _) in &case_reasons {
+            haystack.push('\n');
+            haystack.push_str(&reason.to_lowercase());
         }
-        if query
-            .assignee
-            .as_deref()
-            .is_some_and(|a| item.assignee.as_deref() != Some(a))
-        {
-            continue;
-        }
-        if let Some(needle) = &needle {
-            let hit = item.title.to_lowercase().contains(needle)
-                || item
-                    .subjects
-                    .iter()
-                    .any(|s| s.to_lowercase().contains(needle))
-                || case_reasons
-                    .iter()
-                    .any(|(_, r, _)| r.to_lowercase().contains(needle));
-            if !hit {
-                continue;
-            }
-        }
-        items.push(item);
+        entries.push(QueueEntry {
+            item: CaseItem {
+                assignee: assignees.get(&key).cloned(),
+                id,
+                key,
+                title,
+                score,
+                status,
+                subjects,
+                finding_count: count.max(0) as u64,
+                top_reasons,
+            },
+            haystack,
+        });
     }
-    match query.sort.as_deref().unwrap_or("score") {
-        "title" => items.sort_by(|a, b| a.title.cmp(&b.title).then(a.id.cmp(&b.id))),
-        "findings" => {
-            items.sort_by(|a, b| b.finding_count.cmp(&a.finding_count).then(a.id.cmp(&b.id)))
-        }
-        "status" => items.sort_by(|a, b| a.status.cmp(&b.status).then(b.score.total_cmp(&a.score))),
-        "id" => items.sort_by_key(|item| item.id),
-        _ => items.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id))),
-    }
-    let per_page = query.per_page.unwrap_or(50).clamp(1, 500);
-    let page = query.page.unwrap_or(1).max(1);
-    let total = items.len();
-    let cases = items
-        .into_iter()
-        .skip((page - 1).saturating_mul(per_page))
-        .take(per_page)
-        .collect();
-    Ok(CaseList {
-        total,
-        page,
-        per_page,
-        cases,
-    })
+    Ok(entries)
 }
 
 pub fn assignees(store: &Store) -> rusqlite::Result<HashMap<String, String>> {
@@ -312,19 +350,23 @@ pub fn sign_ins(
     subjects: &[String],
     limit: usize,
 ) -> rusqlite::Result<Vec<SignInRow>> {
-    let mut emails = Vec::new();
+    let mut emails = std::collections::BTreeSet::new();
     let mut statement = store.conn().prepare_cached(
         "SELECT value FROM entity_props WHERE entity_id = ?1 AND prop IN ('email', 'login', 'upn')",
     )?;
     for subject in subjects {
         for row in statement.query_map([subject], |row| row.get::<_, String>(0))? {
-            emails.push(row?.to_lowercase());
+            let email = row?;
+            // Exact matches only, so that the (user, time) index is used: the address
+            // as written and in lower case (a NOCASE comparison would scan the table).
+            emails.insert(email.to_lowercase());
+            emails.insert(email);
         }
     }
     let mut rows_out = Vec::new();
     let mut statement = store.conn().prepare_cached(
         "SELECT time_ms, user, outcome, source_ip, country, COALESCE(as_org, isp) FROM auth_events
-         WHERE user = ?1 COLLATE NOCASE ORDER BY time_ms LIMIT ?2",
+         WHERE user = ?1 ORDER BY time_ms LIMIT ?2",
     )?;
     for email in emails {
         let rows = statement.query_map((email, limit as i64), |row| {
@@ -390,5 +432,5 @@ pub fn payments(store: &Store, subjects: &[String]) -> rusqlite::Result<Vec<Paym
 }
 
 fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }

@@ -263,8 +263,9 @@ async fn queue(
 ) -> Result<Html<String>, UiError> {
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let for_store = query.clone();
+    let this = std::sync::Arc::clone(&state);
     let list = state
-        .with_store(move |store| Ok(queries::case_list(store, &for_store)?))
+        .with_store(move |store| this.case_list(store, &for_store))
         .await?;
     let mut body = String::from("<h1>Cases</h1>");
     let selected = |value: &str| {

@@ -920,3 +920,61 @@ async fn sign_ins_are_rate_limited_and_cookies_can_be_plain_on_loopback() {
         .unwrap()
         .contains("Secure"));
 }
+
+#[tokio::test]
+async fn screening_routes_need_an_analyst_when_accounts_are_on() {
+    let world = world();
+    let data = world._dir.path().join("data");
+    let screening = unmask_server::AppState::new(unmask_screen::ScreeningIndex::build(Vec::new()));
+    let mut settings = InvestigationConfig::new(data);
+    settings.secure_cookies = false;
+    let investigation = Investigation::open(settings, Some(screening.clone())).unwrap();
+    let app = unmask_server::routes::router(screening.with_investigation(investigation));
+    let body =
+        json!({"queries": {"q1": {"schema": "Person", "properties": {"name": ["Kim Kwang Il"]}}}});
+    let anonymous = call(
+        &app,
+        Method::POST,
+        "/match/default",
+        None,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let viewer = call(
+        &app,
+        Method::POST,
+        "/match/default",
+        Some(&world.viewer),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(viewer.status, StatusCode::FORBIDDEN);
+    let analyst = call(
+        &app,
+        Method::POST,
+        "/match/default",
+        Some(&world.analyst),
+        Some(body),
+    )
+    .await;
+    assert_eq!(analyst.status, StatusCode::OK, "{}", analyst.text);
+    let search = call(&app, Method::GET, "/search?q=kim", None, None).await;
+    assert_eq!(search.status, StatusCode::UNAUTHORIZED);
+    let health = call(&app, Method::GET, "/healthz", None, None).await;
+    assert_eq!(health.status, StatusCode::OK);
+    // The investigation routes are mounted on the same router.
+    let cases = call(
+        &app,
+        Method::GET,
+        "/api/v1/cases",
+        Some(&world.viewer),
+        None,
+    )
+    .await;
+    assert_eq!(cases.status, StatusCode::OK);
+    let actions = audit_actions(&world).await;
+    assert!(actions.iter().any(|(actor, action, target)| actor == "ana"
+        && action == "screen.api"
+        && target == "/match/default"));
+}

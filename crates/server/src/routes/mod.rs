@@ -13,9 +13,19 @@ use crate::state::AppState;
 /// Every route of the API.
 pub fn router(state: AppState) -> Router {
     let investigation = state.investigation().cloned();
+    // With accounts, screening is for analysts (token or session) and audited.
+    let screening = match &investigation {
+        Some(investigation) => {
+            screening::routes().route_layer(axum::middleware::from_fn_with_state(
+                investigation.clone(),
+                crate::auth::require_analyst,
+            ))
+        }
+        None => screening::routes(),
+    };
     let app = Router::new()
         .merge(health::routes())
-        .merge(screening::routes())
+        .merge(screening)
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such route") })
         .layer(DefaultBodyLimit::max(crate::MAX_BODY_BYTES))
         .with_state(state);
