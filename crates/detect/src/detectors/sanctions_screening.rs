@@ -4,7 +4,8 @@
 //! the match explanation as evidence. See docs/detectors.md and docs/screening.md.
 //!
 //! Weights: an exact crypto-address or identifier hit 0.9 (critical); a name hit that a
-//! birth date confirms 0.8 × score (high); a name-only hit 0.5 × score (medium).
+//! birth date (same day or month) confirms 0.8 × score (high); any other name hit
+//! 0.5 × score (medium).
 
 use std::collections::BTreeMap;
 
@@ -16,6 +17,10 @@ use crate::screening::{load_index, store_id};
 use crate::{DetectError, Detector};
 
 pub struct SanctionsScreening;
+
+/// The smallest birth-date contribution that confirms a name match: same month (+0.06)
+/// or same day (+0.08); the same year is +0.04.
+const CONFIRMING_BIRTH_DATE: f32 = 0.055;
 
 /// What is screened: an entity of the organisation's data as a query.
 struct Subject {
@@ -109,10 +114,13 @@ fn finding(store: &Store, index: &ScreeningIndex, subject: &Subject, m: &Match) 
     let entry = index.entity(m.entity);
     let entry_id = store_id(entry);
     let exact = has(m, "crypto_address") || has(m, "identifier");
+    // Confirmed: the same day or month of birth. The same year alone is common (a 0.75
+    // name match of "Paul Hussein" with a listed "FA'UR, Husayn Ali" born the same year
+    // is not a strong hit; see docs/screening-quality.md).
     let confirmed = m
         .features
         .iter()
-        .any(|f| f.feature == "birth_date" && f.contribution > 0.0);
+        .any(|f| f.feature == "birth_date" && f.contribution >= CONFIRMING_BIRTH_DATE);
     let score = f64::from(m.score);
     let (weight, severity, how) = if exact {
         (0.9, Severity::Critical, "exact identifier or wallet match")
