@@ -211,6 +211,10 @@ pub struct CaseView {
     pub findings: Vec<FindingItem>,
     pub decisions: Vec<DecisionItem>,
     pub notes: Vec<Note>,
+    /// The subjects' sign-ins per UTC hour of day (24 counts, all of their history):
+    /// the time-zone signature.
+    pub sign_in_hours: Vec<u64>,
+    /// The latest 200 sign-ins of the subjects, oldest first.
     pub sign_ins: Vec<SignInRow>,
     pub payments: Vec<PaymentRow>,
 }
@@ -277,7 +281,8 @@ pub fn load_case(
             })
             .collect(),
         notes: queries::notes(store, &detail.key)?,
-        sign_ins: queries::sign_ins(store, &subject_ids, 5000)?,
+        sign_in_hours: queries::sign_in_hours(store, &subject_ids)?,
+        sign_ins: queries::sign_ins(store, &subject_ids, 200)?,
         payments: queries::payments(store, &subject_ids)?,
     };
     Ok((view, detail))

@@ -344,12 +344,13 @@ pub struct SignInRow {
     pub as_org: Option<String>,
 }
 
-/// Sign-ins of the people among `subjects` (joined on their e-mail addresses).
-pub fn sign_ins(
+/// The sign-in names (e-mail addresses) of the people among `subjects`, as written and
+/// in lower case: exact matches only, so that the (user, time) index is used (a NOCASE
+/// comparison would scan the table).
+fn sign_in_names(
     store: &Store,
     subjects: &[String],
-    limit: usize,
-) -> rusqlite::Result<Vec<SignInRow>> {
+) -> rusqlite::Result<std::collections::BTreeSet<String>> {
     let mut emails = std::collections::BTreeSet::new();
     let mut statement = store.conn().prepare_cached(
         "SELECT value FROM entity_props WHERE entity_id = ?1 AND prop IN ('email', 'login', 'upn')",
@@ -357,18 +358,42 @@ pub fn sign_ins(
     for subject in subjects {
         for row in statement.query_map([subject], |row| row.get::<_, String>(0))? {
             let email = row?;
-            // Exact matches only, so that the (user, time) index is used: the address
-            // as written and in lower case (a NOCASE comparison would scan the table).
             emails.insert(email.to_lowercase());
             emails.insert(email);
         }
     }
+    Ok(emails)
+}
+
+/// Sign-ins of the subjects per UTC hour of day, over their whole history.
+pub fn sign_in_hours(store: &Store, subjects: &[String]) -> rusqlite::Result<Vec<u64>> {
+    let mut hours = vec![0u64; 24];
+    let mut statement = store.conn().prepare_cached(
+        "SELECT (time_ms / 3600000) % 24, COUNT(*) FROM auth_events WHERE user = ?1 GROUP BY 1",
+    )?;
+    for email in sign_in_names(store, subjects)? {
+        for row in statement.query_map([email], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
+        })? {
+            let (hour, count) = row?;
+            hours[hour.rem_euclid(24) as usize] += count.max(0) as u64;
+        }
+    }
+    Ok(hours)
+}
+
+/// The latest `limit` sign-ins of the people among `subjects`, oldest first.
+pub fn sign_ins(
+    store: &Store,
+    subjects: &[String],
+    limit: usize,
+) -> rusqlite::Result<Vec<SignInRow>> {
     let mut rows_out = Vec::new();
     let mut statement = store.conn().prepare_cached(
         "SELECT time_ms, user, outcome, source_ip, country, COALESCE(as_org, isp) FROM auth_events
-         WHERE user = ?1 ORDER BY time_ms LIMIT ?2",
+         WHERE user = ?1 ORDER BY time_ms DESC LIMIT ?2",
     )?;
-    for email in emails {
+    for email in sign_in_names(store, subjects)? {
         let rows = statement.query_map((email, limit as i64), |row| {
             Ok(SignInRow {
                 time_ms: row.get(0)?,
@@ -383,8 +408,9 @@ pub fn sign_ins(
             rows_out.push(row?);
         }
     }
-    rows_out.sort_by_key(|row| row.time_ms);
+    rows_out.sort_by_key(|row| std::cmp::Reverse(row.time_ms));
     rows_out.truncate(limit);
+    rows_out.reverse();
     Ok(rows_out)
 }
 

@@ -474,12 +474,14 @@ async fn case_page(
     body.push_str(r#"<section><h2>Linked entities</h2>"#);
     body.push_str(&graph);
     body.push_str("</section>");
-    let times: Vec<i64> = view.sign_ins.iter().map(|s| s.time_ms).collect();
-    let counts = svg::hour_counts(&times);
+    let mut counts = [0u64; 24];
+    for (hour, count) in view.sign_in_hours.iter().take(24).enumerate() {
+        counts[hour] = *count;
+    }
     let _ = write!(
         body,
         r#"<section><h2>Sign-ins</h2><p>{} sign-ins of the subjects.</p>"#,
-        view.sign_ins.len()
+        counts.iter().sum::<u64>()
     );
     if let Some(start) = svg::busiest_window(&counts) {
         let _ = write!(
