@@ -24,6 +24,11 @@ pub struct AuditEntry {
     pub source: String,
 }
 
+/// Serializes this process's audit writes. Every case view appends a row; without it,
+/// concurrent writers meet SQLite's busy handler, which sleeps in growing steps and
+/// turns a burst of views into seconds of latency.
+static WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Appends one entry.
 pub fn append(
     conn: &Connection,
@@ -34,6 +39,7 @@ pub fn append(
     source: &str,
 ) -> rusqlite::Result<()> {
     let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let _turn = WRITER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     conn.execute(
         "INSERT INTO audit_log (at, actor, action, target, detail, source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
