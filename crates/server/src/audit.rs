@@ -39,7 +39,9 @@ pub fn append(
     source: &str,
 ) -> rusqlite::Result<()> {
     let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let _turn = WRITER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = WRITER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     conn.execute(
         "INSERT INTO audit_log (at, actor, action, target, detail, source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
