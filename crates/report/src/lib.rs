@@ -84,7 +84,10 @@ pub fn case_detail(store: &Store, case: &CaseRow) -> Result<CaseDetail, StoreErr
             Err(StoreError::NotFound { .. }) => SubjectView {
                 id: id.clone(),
                 schema: id.split(':').next().unwrap_or("Thing").to_string(),
-                caption: id.split_once(':').map_or(id.as_str(), |(_, v)| v).to_string(),
+                caption: id
+                    .split_once(':')
+                    .map_or(id.as_str(), |(_, v)| v)
+                    .to_string(),
                 employee_id: None,
                 company_id: None,
             },
