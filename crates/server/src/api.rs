@@ -296,9 +296,10 @@ async fn get_case(
     Path(id): Path<i64>,
 ) -> Result<Json<CaseView>, ApiError> {
     principal.require(Role::Viewer)?;
-    let view = state
+    let this = std::sync::Arc::clone(&state);
+    let case = state
         .with_store(move |store| {
-            let (view, _) = load_case(store, id)?;
+            let case = this.case(store, id)?;
             audit::append(
                 store.conn(),
                 &principal.user.name,
@@ -307,10 +308,10 @@ async fn get_case(
                 "api",
                 &principal.ip,
             )?;
-            Ok(view)
+            Ok(case)
         })
         .await?;
-    Ok(Json(view))
+    Ok(Json(case.view.clone()))
 }
 
 /// A decision on the case or on one of its findings.

@@ -47,7 +47,19 @@ pub struct Investigation {
     next: AtomicUsize,
     /// The case queue as last loaded, with the store version it was loaded at.
     queue: Mutex<Option<(String, Arc<Vec<crate::queries::QueueEntry>>)>>,
+    /// Case views with their graph, by case id, with the store version they were built at.
+    cases: Mutex<std::collections::HashMap<i64, (String, Arc<CachedCase>)>>,
 }
+
+/// A case as shown, built once per store version.
+pub struct CachedCase {
+    pub view: crate::api::CaseView,
+    /// The linked-entity graph, as inline SVG.
+    pub graph: String,
+}
+
+/// Most case views kept.
+const CACHED_CASES: usize = 256;
 
 pub type Shared = Arc<Investigation>;
 
@@ -66,6 +78,7 @@ impl Investigation {
             pool,
             next: AtomicUsize::new(0),
             queue: Mutex::new(None),
+            cases: Mutex::new(std::collections::HashMap::new()),
         }))
     }
 
@@ -96,6 +109,38 @@ impl Investigation {
 }
 
 impl Investigation {
+    /// One case for display, rebuilt only when the store changed since (a decision, a
+    /// detect run, an assignment, a note). Viewing is still audited by the caller.
+    pub fn case(&self, store: &Store, id: i64) -> Result<Arc<CachedCase>, ApiError> {
+        let version = format!(
+            "{}/{}",
+            crate::queries::queue_version(store)?,
+            crate::queries::notes_version(store)?
+        );
+        let mut cases = self
+            .cases
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((at, case)) = cases.get(&id) {
+            if *at == version {
+                return Ok(Arc::clone(case));
+            }
+        }
+        drop(cases);
+        let (view, _) = crate::api::load_case(store, id)?;
+        let graph = crate::ui::case_graph(store, &view)?;
+        let case = Arc::new(CachedCase { view, graph });
+        cases = self
+            .cases
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cases.len() >= CACHED_CASES {
+            cases.clear();
+        }
+        cases.insert(id, (version, Arc::clone(&case)));
+        Ok(case)
+    }
+
     /// The case queue, filtered and paged; the unfiltered queue is cached until the
     /// store's queue version changes (a decision, a detect run, an assignment).
     pub fn case_list(

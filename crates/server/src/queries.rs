@@ -72,6 +72,15 @@ pub fn queue_version(store: &Store) -> rusqlite::Result<String> {
     )
 }
 
+/// Changes whenever a note is added.
+pub fn notes_version(store: &Store) -> rusqlite::Result<i64> {
+    store
+        .conn()
+        .query_row("SELECT COALESCE(MAX(id), 0) FROM case_notes", [], |row| {
+            row.get(0)
+        })
+}
+
 /// Filters, sorts and pages a loaded queue.
 pub fn filter_queue(entries: &[QueueEntry], query: &CaseQuery) -> CaseList {
     let needle = query.q.as_deref().map(str::to_lowercase);

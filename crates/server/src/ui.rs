@@ -362,10 +362,10 @@ async fn case_page(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, UiError> {
     let who = principal.clone();
-    let (view, graph, users) = state
+    let this = std::sync::Arc::clone(&state);
+    let (case, users) = state
         .with_store(move |store| {
-            let (view, _) = api::load_case(store, id)?;
-            let graph = case_graph(store, &view)?;
+            let case = this.case(store, id)?;
             let users = accounts::users(store.conn())?;
             audit::append(
                 store.conn(),
@@ -375,9 +375,11 @@ async fn case_page(
                 "ui",
                 &who.ip,
             )?;
-            Ok((view, graph, users))
+            Ok((case, users))
         })
         .await?;
+    let view = &case.view;
+    let graph = &case.graph;
     let mut body = String::new();
     let _ = write!(
         body,
@@ -472,7 +474,7 @@ async fn case_page(
     }
     body.push_str("</ol></section>");
     body.push_str(r#"<section><h2>Linked entities</h2>"#);
-    body.push_str(&graph);
+    body.push_str(graph);
     body.push_str("</section>");
     let mut counts = [0u64; 24];
     for (hour, count) in view.sign_in_hours.iter().take(24).enumerate() {
@@ -566,7 +568,10 @@ async fn case_page(
 }
 
 /// Subjects and their neighbours (at most 60 nodes) as an SVG graph.
-fn case_graph(store: &unmask_store::Store, view: &api::CaseView) -> Result<String, ApiError> {
+pub(crate) fn case_graph(
+    store: &unmask_store::Store,
+    view: &api::CaseView,
+) -> Result<String, ApiError> {
     let mut nodes: Vec<svg::Node> = Vec::new();
     let mut edges = Vec::new();
     let mut seen = std::collections::HashSet::new();
