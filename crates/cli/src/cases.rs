@@ -240,10 +240,26 @@ pub fn case(data_dir: &Path, args: CaseArgs) -> anyhow::Result<ExitCode> {
             None => ("case", row.summary.key.clone()),
         };
         store.decide(kind, &key, decision, reason, &by)?;
+        unmask_server::audit::append(
+            store.conn(),
+            &crate::accounts::cli_actor(),
+            &format!("{kind}.{decision}"),
+            &format!("case:{}/{kind}:{key}", args.id),
+            reason,
+            "cli",
+        )?;
         println!("{kind} {key} {decision} by {by}; run `unmask detect` to rescore");
         return Ok(ExitCode::SUCCESS);
     }
     let detail = unmask_report::case_detail(&store, &row)?;
+    unmask_server::audit::append(
+        store.conn(),
+        &crate::accounts::cli_actor(),
+        "case.view",
+        &format!("case:{}", args.id),
+        "cli",
+        "cli",
+    )?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&detail)?);
         return Ok(ExitCode::SUCCESS);

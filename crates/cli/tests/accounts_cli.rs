@@ -113,7 +113,15 @@ fn report_formats_export_a_case_and_are_audited() {
         &["report", "1", "--out", out.to_str().unwrap()],
     ));
     assert!(std::fs::read_to_string(&out).unwrap().contains("<html"));
+    stdout(&unmask(&data, &["case", "1", "--json"]));
+    stdout(&unmask(
+        &data,
+        &["case", "1", "--dismiss", "--reason", "checked with HR"],
+    ));
     let audit = stdout(&unmask(&data, &["audit"]));
+    for action in ["case.view", "case.dismissed"] {
+        assert!(audit.contains(action), "{action} missing:\n{audit}");
+    }
     for action in ["export.stix", "export.ftm", "export.json", "export.html"] {
         // export.pdf is checked only where Chromium printed one.
         assert!(audit.contains(action), "{action} missing:\n{audit}");
