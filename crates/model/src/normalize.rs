@@ -55,12 +55,14 @@ pub fn address(raw: &str) -> Option<String> {
     let cleaned: String = raw
         .chars()
         .map(|c| match c {
-            '#' => ' ',
+            // '#' is a unit designator ("#10" = "Apt 10"); keep it as a word.
+            '#' => '#',
             c if c.is_alphanumeric() => c.to_ascii_uppercase(),
             _ => ' ',
         })
         .collect();
-    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let spaced = cleaned.replace('#', " # ");
+    let words: Vec<&str> = spaced.split_whitespace().collect();
     let mut tokens: Vec<&str> = Vec::with_capacity(words.len());
     let mut index = 0;
     while index < words.len() {
@@ -70,7 +72,11 @@ pub fn address(raw: &str) -> Option<String> {
             index += used;
             continue;
         }
-        tokens.push(abbreviate(words[index]));
+        let token = abbreviate(words[index]);
+        // "Apt #4": one unit designator, not two.
+        if !(token == "UNIT" && tokens.last() == Some(&"UNIT")) {
+            tokens.push(token);
+        }
         index += 1;
     }
     if tokens.is_empty() {
@@ -169,7 +175,7 @@ fn abbreviate(token: &str) -> &str {
         "HIGHWAY" => "HWY",
         "PARKWAY" => "PKWY",
         "CIRCLE" => "CIR",
-        "APARTMENT" | "APT" | "UNIT" | "SUITE" | "STE" | "NO" => "UNIT",
+        "APARTMENT" | "APT" | "UNIT" | "SUITE" | "STE" | "NO" | "#" => "UNIT",
         "NORTH" => "N",
         "SOUTH" => "S",
         "EAST" => "E",
