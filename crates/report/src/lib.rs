@@ -124,10 +124,19 @@ pub fn case_detail(store: &Store, case: &CaseRow) -> Result<CaseDetail, StoreErr
             evidence,
         });
     }
+    // Titles name their anchor by id ("3 people linked through address:87c4…");
+    // show people what the id stands for.
+    let mut title = case.summary.title.clone();
+    if let Some(anchor) = subjects
+        .iter()
+        .find(|s| title.contains(&s.id) && s.caption != s.id)
+    {
+        title = title.replace(&anchor.id, &anchor.caption);
+    }
     Ok(CaseDetail {
         id: case.summary.id,
         key: case.summary.key.clone(),
-        title: case.summary.title.clone(),
+        title,
         score: case.summary.score,
         status: case.summary.status.clone(),
         subjects,
