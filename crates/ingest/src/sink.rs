@@ -55,6 +55,47 @@ impl Sink for MemorySink {
 }
 
 impl MemorySink {
+    /// Reads bytes through a format into a new sink: how format tests start.
+    pub fn read(
+        format: &dyn crate::Format,
+        path: &str,
+        bytes: &[u8],
+    ) -> Result<MemorySink, crate::ReadError> {
+        let mut sink = MemorySink::default();
+        let mut reader = bytes;
+        let mut input = crate::Input {
+            path,
+            reader: &mut reader,
+            org: None,
+        };
+        format.read(&mut input, &mut sink)?;
+        Ok(sink)
+    }
+
+    /// The sign-ins of all records, in order.
+    pub fn auth_events(&self) -> Vec<&unmask_model::AuthEvent> {
+        self.events()
+            .filter_map(|event| match event {
+                unmask_model::Event::Auth(auth) => Some(auth),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The endpoint rows of all records, in order.
+    pub fn endpoint_rows(&self) -> Vec<&unmask_model::EndpointRow> {
+        self.events()
+            .filter_map(|event| match event {
+                unmask_model::Event::Endpoint(row) => Some(row),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn events(&self) -> impl Iterator<Item = &unmask_model::Event> {
+        self.records.iter().flat_map(|record| &record.parsed.events)
+    }
+
     /// All entity fragments of all records, for assertions.
     pub fn entities(&self) -> impl Iterator<Item = &unmask_model::EntityFragment> {
         self.records

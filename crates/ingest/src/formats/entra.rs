@@ -378,29 +378,13 @@ fn outcome(
 mod tests {
     use super::*;
     use crate::MemorySink;
-    use unmask_model::Event;
 
     fn read(text: &[u8]) -> MemorySink {
-        let mut sink = MemorySink::default();
-        let mut reader = text;
-        let mut input = Input {
-            path: "signins.json",
-            reader: &mut reader,
-            org: None,
-        };
-        EntraSignIns.read(&mut input, &mut sink).unwrap();
-        sink
+        MemorySink::read(&EntraSignIns, "signins.json", text).unwrap()
     }
 
     fn auths(sink: &MemorySink) -> Vec<&AuthEvent> {
-        sink.records
-            .iter()
-            .flat_map(|r| &r.parsed.events)
-            .filter_map(|e| match e {
-                Event::Auth(auth) => Some(auth),
-                _ => None,
-            })
-            .collect()
+        sink.auth_events()
     }
 
     const GRAPH_LIST: &[u8] =

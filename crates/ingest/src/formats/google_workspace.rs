@@ -277,29 +277,13 @@ fn value_text(value: &Value) -> String {
 mod tests {
     use super::*;
     use crate::MemorySink;
-    use unmask_model::Event;
 
     fn read(text: &[u8]) -> MemorySink {
-        let mut sink = MemorySink::default();
-        let mut reader = text;
-        let mut input = Input {
-            path: "login.json",
-            reader: &mut reader,
-            org: None,
-        };
-        GoogleWorkspaceReports.read(&mut input, &mut sink).unwrap();
-        sink
+        MemorySink::read(&GoogleWorkspaceReports, "login.json", text).unwrap()
     }
 
     fn auths(sink: &MemorySink) -> Vec<&AuthEvent> {
-        sink.records
-            .iter()
-            .flat_map(|r| &r.parsed.events)
-            .filter_map(|e| match e {
-                Event::Auth(auth) => Some(auth),
-                _ => None,
-            })
-            .collect()
+        sink.auth_events()
     }
 
     const SENTINEL: &[u8] = include_bytes!(

@@ -436,29 +436,13 @@ fn outcome(result: Option<&str>, reason: Option<&str>) -> (&'static str, Option<
 mod tests {
     use super::*;
     use crate::{MemorySink, Position};
-    use unmask_model::Event;
 
     fn read(text: &[u8]) -> MemorySink {
-        let mut sink = MemorySink::default();
-        let mut reader = text;
-        let mut input = Input {
-            path: "okta.ndjson",
-            reader: &mut reader,
-            org: None,
-        };
-        OktaSystemLog.read(&mut input, &mut sink).unwrap();
-        sink
+        MemorySink::read(&OktaSystemLog, "okta.ndjson", text).unwrap()
     }
 
     fn auths(sink: &MemorySink) -> Vec<&AuthEvent> {
-        sink.records
-            .iter()
-            .flat_map(|r| &r.parsed.events)
-            .filter_map(|e| match e {
-                Event::Auth(auth) => Some(auth),
-                _ => None,
-            })
-            .collect()
+        sink.auth_events()
     }
 
     fn sample(name: &'static str) -> Sample<'static> {

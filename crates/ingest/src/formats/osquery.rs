@@ -401,26 +401,11 @@ mod tests {
     use crate::MemorySink;
 
     fn read(text: &[u8]) -> MemorySink {
-        let mut sink = MemorySink::default();
-        let mut reader = text;
-        let mut input = Input {
-            path: "osqueryd.results.log",
-            reader: &mut reader,
-            org: None,
-        };
-        OsqueryResults.read(&mut input, &mut sink).unwrap();
-        sink
+        MemorySink::read(&OsqueryResults, "osqueryd.results.log", text).unwrap()
     }
 
     fn rows(sink: &MemorySink) -> Vec<&EndpointRow> {
-        sink.records
-            .iter()
-            .flat_map(|r| &r.parsed.events)
-            .filter_map(|e| match e {
-                Event::Endpoint(row) => Some(row),
-                _ => None,
-            })
-            .collect()
+        sink.endpoint_rows()
     }
 
     const FLEET: &[u8] = include_bytes!(
