@@ -41,6 +41,9 @@ pub enum AccountError {
     Random,
     #[error("password hashing failed")]
     Hash,
+    /// The change would leave no enabled admin.
+    #[error("the last enabled admin cannot be disabled or lose the admin role")]
+    LastAdmin,
 }
 
 pub type Result<T, E = AccountError> = std::result::Result<T, E>;
@@ -92,6 +95,22 @@ pub struct TokenInfo {
     pub label: String,
     pub created_at: String,
     pub revoked_at: Option<String>,
+}
+
+/// A user as an admin sees them: role, dates and state (never a secret).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct UserInfo {
+    pub name: String,
+    /// viewer, analyst or admin.
+    pub role: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// The latest browser sign-in (from the audit log), if any.
+    pub last_sign_in: Option<String>,
+    /// A disabled user's sessions and tokens are refused.
+    pub disabled: bool,
+    /// API tokens not revoked.
+    pub active_tokens: i64,
 }
 
 /// Outcome of a sign-in attempt. The caller shows the same message for every refusal,
@@ -193,13 +212,13 @@ pub fn add_user(conn: &Connection, name: &str, role: Role) -> Result<(User, Stri
 
 /// Replaces a user's password with a new random one-time password, and ends their sessions.
 pub fn reset_password(conn: &Connection, name: &str) -> Result<String> {
-    let user = user_by_name(conn, name)?.ok_or_else(|| AccountError::NoSuchUser(name.into()))?;
+    let (id, _) = user_id_any(conn, name)?;
     let password = random_secret()?[..20].to_string();
     conn.execute(
         "UPDATE users SET password_hash = ?1 WHERE id = ?2",
-        (hash_password(&password)?, user.id),
+        (hash_password(&password)?, id),
     )?;
-    conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user.id])?;
+    conn.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
     Ok(password)
 }
 
@@ -223,6 +242,114 @@ pub fn users(conn: &Connection) -> Result<Vec<User>> {
         users.extend(to_user(row?));
     }
     Ok(users)
+}
+
+/// Every user, disabled ones included, with their latest sign-in and live token count.
+pub fn user_list(conn: &Connection) -> Result<Vec<UserInfo>> {
+    // One pass over the audit log's sign-ins rather than one per user.
+    let mut last_sign_in = std::collections::HashMap::new();
+    let mut statement = conn
+        .prepare("SELECT actor, MAX(at) FROM audit_log WHERE action = 'sign_in' GROUP BY actor")?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (actor, at) = row?;
+        last_sign_in.insert(actor, at);
+    }
+    let mut statement = conn.prepare(
+        "SELECT u.name, u.role, u.created_at, u.disabled,
+                (SELECT COUNT(*) FROM api_tokens t WHERE t.user_id = u.id AND t.revoked_at IS NULL)
+         FROM users u ORDER BY u.name",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok(UserInfo {
+            name: row.get(0)?,
+            role: row.get(1)?,
+            created_at: row.get(2)?,
+            last_sign_in: None,
+            disabled: row.get::<_, i64>(3)? != 0,
+            active_tokens: row.get(4)?,
+        })
+    })?;
+    let mut users = Vec::new();
+    for row in rows {
+        let mut user = row?;
+        user.last_sign_in = last_sign_in.remove(&user.name);
+        users.push(user);
+    }
+    Ok(users)
+}
+
+/// One user as [`user_list`] shows them, disabled or not.
+pub fn user_info(conn: &Connection, name: &str) -> Result<UserInfo> {
+    user_list(conn)?
+        .into_iter()
+        .find(|user| user.name == name)
+        .ok_or_else(|| AccountError::NoSuchUser(name.to_string()))
+}
+
+fn user_id_any(conn: &Connection, name: &str) -> Result<(i64, String)> {
+    conn.query_row(
+        "SELECT id, role FROM users WHERE name = ?1",
+        [name],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
+    .optional()?
+    .ok_or_else(|| AccountError::NoSuchUser(name.to_string()))
+}
+
+/// Condition, for an UPDATE of user `?1`, that another enabled admin remains. Checked in
+/// the same statement as the change, so two admins demoting each other at once cannot
+/// both succeed.
+const ANOTHER_ADMIN_REMAINS: &str = "(SELECT COUNT(*) FROM users o
+     WHERE o.role = 'admin' AND o.disabled = 0 AND o.id != ?1) > 0";
+
+/// Changes a user's role; returns the previous one. The last enabled admin keeps the
+/// admin role.
+pub fn set_role(conn: &Connection, name: &str, role: Role) -> Result<Role> {
+    let (id, before) = user_id_any(conn, name)?;
+    let before = Role::parse(&before)?;
+    if before == role {
+        return Ok(before);
+    }
+    let sql = format!(
+        "UPDATE users SET role = ?2 WHERE id = ?1
+         AND (role != 'admin' OR disabled = 1 OR {ANOTHER_ADMIN_REMAINS})"
+    );
+    if conn.execute(&sql, (id, role.as_str()))? == 0 {
+        return Err(AccountError::LastAdmin);
+    }
+    Ok(before)
+}
+
+/// Disables or enables a user. Disabling ends their sessions at once (their tokens are
+/// refused while disabled; they work again if the user is enabled, unless revoked). The
+/// last enabled admin cannot be disabled.
+pub fn set_disabled(conn: &Connection, name: &str, disabled: bool) -> Result<()> {
+    let (id, _) = user_id_any(conn, name)?;
+    if disabled {
+        let sql = format!(
+            "UPDATE users SET disabled = 1 WHERE id = ?1
+             AND (role != 'admin' OR disabled = 1 OR {ANOTHER_ADMIN_REMAINS})"
+        );
+        if conn.execute(&sql, [id])? == 0 {
+            return Err(AccountError::LastAdmin);
+        }
+        conn.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+    } else {
+        conn.execute("UPDATE users SET disabled = 0 WHERE id = ?1", [id])?;
+    }
+    Ok(())
+}
+
+/// Revokes every live API token of a user; returns how many.
+pub fn revoke_user_tokens(conn: &Connection, name: &str) -> Result<usize> {
+    let (id, _) = user_id_any(conn, name)?;
+    Ok(conn.execute(
+        "UPDATE api_tokens SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL",
+        (now_text(), id),
+    )?)
 }
 
 fn recent_failures(conn: &Connection, column: &str, value: &str, now: i64) -> Result<i64> {
@@ -467,6 +594,53 @@ mod tests {
         assert!(matches!(
             revoke_token(conn, 999),
             Err(AccountError::NoSuchToken(999))
+        ));
+    }
+
+    #[test]
+    fn the_last_enabled_admin_keeps_the_role_and_cannot_be_disabled() {
+        let (_dir, store) = store();
+        let conn = store.conn();
+        add_user(conn, "root", Role::Admin).unwrap();
+        add_user(conn, "ops", Role::Admin).unwrap();
+        let (viewer, _) = add_user(conn, "val", Role::Viewer).unwrap();
+        let (_, secret) = add_token(conn, "val", "x").unwrap();
+        assert_eq!(set_role(conn, "ops", Role::Analyst).unwrap(), Role::Admin);
+        assert!(matches!(
+            set_role(conn, "root", Role::Viewer),
+            Err(AccountError::LastAdmin)
+        ));
+        assert!(matches!(
+            set_disabled(conn, "root", true),
+            Err(AccountError::LastAdmin)
+        ));
+        assert_eq!(user_info(conn, "root").unwrap().role, "admin");
+        // A second admin again: now root may go.
+        set_role(conn, "ops", Role::Admin).unwrap();
+        set_disabled(conn, "root", true).unwrap();
+        assert!(matches!(
+            set_disabled(conn, "ops", true),
+            Err(AccountError::LastAdmin)
+        ));
+        // Disabling ends sessions and refuses tokens at once; enabling lets tokens back.
+        let session_row = create_session(conn, &viewer).unwrap();
+        set_disabled(conn, "val", true).unwrap();
+        assert!(session(conn, &session_row.id).unwrap().is_none());
+        assert!(token_user(conn, &secret).unwrap().is_none());
+        let listed = user_list(conn).unwrap();
+        let names: Vec<_> = listed
+            .iter()
+            .map(|u| (u.name.as_str(), u.disabled))
+            .collect();
+        assert_eq!(names, [("ops", false), ("root", true), ("val", true)]);
+        set_disabled(conn, "val", false).unwrap();
+        assert!(token_user(conn, &secret).unwrap().is_some());
+        assert_eq!(revoke_user_tokens(conn, "val").unwrap(), 1);
+        assert!(token_user(conn, &secret).unwrap().is_none());
+        assert_eq!(user_info(conn, "val").unwrap().active_tokens, 0);
+        assert!(matches!(
+            set_role(conn, "nobody", Role::Viewer),
+            Err(AccountError::NoSuchUser(_))
         ));
     }
 

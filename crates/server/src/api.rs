@@ -41,6 +41,23 @@ pub fn routes() -> Router<Shared> {
         .route("/ingest", post(ingest))
         .route("/audit", get(read_audit))
         .route("/trace", get(trace))
+        .route(
+            "/users",
+            get(crate::admin::list_users).post(crate::admin::add_user),
+        )
+        .route(
+            "/users/{name}/role",
+            axum::routing::put(crate::admin::set_role),
+        )
+        .route(
+            "/users/{name}/disabled",
+            axum::routing::put(crate::admin::set_disabled),
+        )
+        .route(
+            "/users/{name}/tokens",
+            axum::routing::delete(crate::admin::revoke_tokens),
+        )
+        .route("/users/{name}/password", post(crate::admin::reset_password))
         .fallback(no_route)
 }
 
@@ -62,7 +79,13 @@ pub fn routes() -> Router<Shared> {
         get_entity,
         ingest,
         read_audit,
-        trace
+        trace,
+        crate::admin::list_users,
+        crate::admin::add_user,
+        crate::admin::set_role,
+        crate::admin::set_disabled,
+        crate::admin::revoke_tokens,
+        crate::admin::reset_password
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerScheme)

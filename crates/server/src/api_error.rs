@@ -82,9 +82,16 @@ impl From<AccountError> for ApiError {
     fn from(error: AccountError) -> ApiError {
         match error {
             AccountError::NoSuchUser(_) | AccountError::NoSuchToken(_) => ApiError::not_found(),
-            AccountError::UnknownRole(_) | AccountError::BadName | AccountError::UserExists(_) => {
-                ApiError::invalid_body("user name or role not accepted")
+            AccountError::UnknownRole(_) | AccountError::BadName => ApiError::invalid_body(
+                "user names are 1 to 64 letters, digits, '.', '_', '-' or '@'; roles are viewer, analyst or admin",
+            ),
+            AccountError::UserExists(_) => {
+                ApiError::new(ErrorCode::Conflict, "a user with this name already exists")
             }
+            AccountError::LastAdmin => ApiError::new(
+                ErrorCode::Conflict,
+                "the last enabled admin cannot be disabled or lose the admin role",
+            ),
             other => {
                 tracing::error!("accounts: {other}");
                 ApiError::internal()

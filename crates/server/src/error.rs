@@ -32,6 +32,8 @@ pub enum ErrorCode {
     RateLimited,
     /// The body is not in a content type the route reads.
     UnsupportedMediaType,
+    /// The change conflicts with the current state (a user name taken, the last admin).
+    Conflict,
     /// A bug or a failure on our side.
     Internal,
 }
@@ -68,6 +70,7 @@ impl ErrorCode {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "invalid_request",
             ),
+            Conflict => ("conflict", StatusCode::CONFLICT, "invalid_request"),
             Internal => ("internal", StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

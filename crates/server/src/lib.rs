@@ -5,7 +5,7 @@
 //! Investigation (accounts, audit log, `/api/v1`, web UI): [`investigation`] holds the
 //! store pool and assembles [`api`] (the JSON API with its OpenAPI document), [`ui`]
 //! (server-rendered pages: [`screen_page`], [`trace_page`], [`svg`] drawings), [`auth`]
-//! (sessions, tokens, CSRF), [`accounts`], [`audit`], [`queries`] and [`exports`]
+//! (sessions, tokens, CSRF), [`accounts`] (with [`admin`]: users managed by admins), [`audit`], [`queries`] and [`exports`]
 //! (STIX, FtM). It is mounted when the state carries one ([`AppState::with_investigation`]).
 //!
 //! Layout, to grow into:
@@ -17,6 +17,7 @@
 //! Request bodies are limited to [`MAX_BODY_BYTES`].
 
 pub mod accounts;
+pub mod admin;
 pub mod api;
 pub mod api_error;
 pub mod audit;

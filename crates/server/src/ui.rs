@@ -38,6 +38,20 @@ pub fn routes() -> Router<Shared> {
         .route("/entities/{id}", get(entity_page))
         .route("/entities", get(search_page))
         .route("/admin/audit", get(audit_page))
+        .route(
+            "/admin/users",
+            get(crate::admin::page).post(crate::admin::add),
+        )
+        .route("/admin/users/{name}/role", post(crate::admin::change_role))
+        .route(
+            "/admin/users/{name}/disabled",
+            post(crate::admin::change_disabled),
+        )
+        .route(
+            "/admin/users/{name}/tokens/revoke",
+            post(crate::admin::revoke),
+        )
+        .route("/admin/users/{name}/password", post(crate::admin::reset))
         .route("/trace", get(crate::trace_page::trace_page))
         .route("/screen", get(crate::screen_page::screen_page))
         .route("/static/style.css", get(stylesheet))
@@ -117,7 +131,9 @@ pub fn layout(title: &str, principal: Option<&Principal>, body: &str) -> Html<St
             nav.push_str(r#"<a href="/screen">Screening</a> <a href="/trace">Trace</a> "#);
         }
         if principal.user.role >= Role::Admin {
-            nav.push_str(r#"<a href="/admin/audit">Audit log</a> "#);
+            nav.push_str(
+                r#"<a href="/admin/audit">Audit log</a> <a href="/admin/users">Users</a> "#,
+            );
         }
         let _ = write!(
             nav,
@@ -326,7 +342,7 @@ async fn queue(
     Ok(layout("Cases", Some(&principal), &body))
 }
 
-fn csrf_field(principal: &Principal) -> String {
+pub(crate) fn csrf_field(principal: &Principal) -> String {
     format!(
         r#"<input type="hidden" name="csrf" value="{}">"#,
         escape(principal.csrf())
@@ -644,7 +660,7 @@ async fn decide(
     Ok(Redirect::to(&format!("/cases/{id}")).into_response())
 }
 
-fn form_error(rejection: FormRejection) -> UiError {
+pub(crate) fn form_error(rejection: FormRejection) -> UiError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
         UiError(ApiError::payload_too_large())
     } else {

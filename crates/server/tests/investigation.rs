@@ -206,6 +206,12 @@ fn every_route(world: &World) -> Vec<(Method, String)> {
         (Method::POST, "/api/v1/ingest?name=a.csv".into()),
         (Method::GET, "/api/v1/audit".into()),
         (Method::GET, "/api/v1/trace?seed=0xab".into()),
+        (Method::GET, "/api/v1/users".into()),
+        (Method::POST, "/api/v1/users".into()),
+        (Method::PUT, "/api/v1/users/vic/role".into()),
+        (Method::PUT, "/api/v1/users/vic/disabled".into()),
+        (Method::DELETE, "/api/v1/users/vic/tokens".into()),
+        (Method::POST, "/api/v1/users/vic/password".into()),
     ]
 }
 
@@ -227,7 +233,8 @@ async fn openapi_document_lists_exactly_the_routes() {
             let path = uri.split('?').next().unwrap().to_string();
             let path = path
                 .replace(&format!("/cases/{}", world.case_id), "/cases/{id}")
-                .replace("person%3Aacme%3AE1", "{id}");
+                .replace("person%3Aacme%3AE1", "{id}")
+                .replace("/users/vic/", "/users/{name}/");
             (method.to_string(), path)
         })
         .collect();
@@ -977,4 +984,395 @@ async fn screening_routes_need_an_analyst_when_accounts_are_on() {
     assert!(actions.iter().any(|(actor, action, target)| actor == "ana"
         && action == "screen.api"
         && target == "/match/default"));
+}
+
+fn session_cookie(reply: &Reply) -> String {
+    reply.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+async fn me(world: &World, token: &str) -> Reply {
+    call(&world.app, Method::GET, "/api/v1/me", Some(token), None).await
+}
+
+#[tokio::test]
+async fn admins_manage_users_by_api_and_each_change_is_audited() {
+    let world = world();
+    let app = &world.app;
+    let admin = Some(world.admin.as_str());
+    let listed = call(app, Method::GET, "/api/v1/users", admin, None).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text);
+    let users = listed.json()["users"].as_array().unwrap().clone();
+    let summary: Vec<(String, String, bool, i64)> = users
+        .iter()
+        .map(|u| {
+            (
+                u["name"].as_str().unwrap().to_string(),
+                u["role"].as_str().unwrap().to_string(),
+                u["disabled"].as_bool().unwrap(),
+                u["active_tokens"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("admin".into(), "admin".into(), false, 1),
+            ("ana".into(), "analyst".into(), false, 1),
+            ("vic".into(), "viewer".into(), false, 1),
+        ]
+    );
+    assert!(users.iter().all(|u| u["last_sign_in"].is_null()));
+    assert!(users[0]["created_at"].as_str().unwrap().starts_with("20"));
+
+    // Add: 201 with a one-time password that signs in, not cached.
+    let added = call(
+        app,
+        Method::POST,
+        "/api/v1/users",
+        admin,
+        Some(json!({"name": "nia", "role": "analyst"})),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    assert_eq!(added.headers[header::CACHE_CONTROL], "no-store");
+    assert_eq!(added.json()["user"]["role"], "analyst");
+    let password = added.json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(password.len(), 20);
+    assert_eq!(
+        sign_in(&world, "nia", &password).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let listed = call(app, Method::GET, "/api/v1/users", admin, None).await;
+    let nia = listed.json()["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "nia")
+        .cloned()
+        .unwrap();
+    assert!(nia["last_sign_in"].as_str().unwrap().starts_with("20"));
+    for (body, status, code) in [
+        (json!({"name": "nia", "role": "viewer"}), 409, "conflict"),
+        (
+            json!({"name": INJECTION, "role": "viewer"}),
+            400,
+            "invalid_body",
+        ),
+        (json!({"name": "ok", "role": "root"}), 400, "invalid_body"),
+    ] {
+        let reply = call(app, Method::POST, "/api/v1/users", admin, Some(body)).await;
+        assert_eq!(reply.status.as_u16(), status, "{}", reply.text);
+        assert_eq!(reply.code(), code);
+        assert!(!reply.text.contains("<script>"), "input echoed back");
+    }
+
+    // Role change takes effect on the next request of the user's token.
+    let promoted = call(
+        app,
+        Method::PUT,
+        "/api/v1/users/vic/role",
+        admin,
+        Some(json!({"role": "analyst"})),
+    )
+    .await;
+    assert_eq!(promoted.status, StatusCode::OK, "{}", promoted.text);
+    assert_eq!(promoted.json()["role"], "analyst");
+    assert_eq!(me(&world, &world.viewer).await.json()["role"], "analyst");
+
+    // Disable: the session and the token stop working at once; enable lets the token back.
+    let session = sign_in(&world, "ana", &world.analyst_password).await;
+    let cookie = session_cookie(&session);
+    assert_eq!(
+        send(app, page("/cases", &cookie)).await.status,
+        StatusCode::OK
+    );
+    let disabled = call(
+        app,
+        Method::PUT,
+        "/api/v1/users/ana/disabled",
+        admin,
+        Some(json!({"disabled": true})),
+    )
+    .await;
+    assert_eq!(disabled.status, StatusCode::OK, "{}", disabled.text);
+    assert_eq!(disabled.json()["disabled"], true);
+    assert_eq!(
+        me(&world, &world.analyst).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let after = send(app, page("/cases", &cookie)).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert_eq!(after.headers[header::LOCATION], "/signin");
+    assert_eq!(
+        sign_in(&world, "ana", &world.analyst_password).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let enabled = call(
+        app,
+        Method::PUT,
+        "/api/v1/users/ana/disabled",
+        admin,
+        Some(json!({"disabled": false})),
+    )
+    .await;
+    assert_eq!(enabled.json()["disabled"], false);
+    assert_eq!(me(&world, &world.analyst).await.status, StatusCode::OK);
+
+    // Revoke the user's tokens.
+    let revoked = call(app, Method::DELETE, "/api/v1/users/ana/tokens", admin, None).await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.text);
+    assert_eq!(revoked.json()["revoked"], 1);
+    assert_eq!(
+        me(&world, &world.analyst).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A new one-time password replaces the old one.
+    let reset = call(app, Method::POST, "/api/v1/users/nia/password", admin, None).await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.text);
+    let new_password = reset.json()["one_time_password"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(new_password, password);
+    assert_eq!(
+        sign_in(&world, "nia", &password).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        sign_in(&world, "nia", &new_password).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // The last enabled admin keeps the role and stays enabled.
+    for (method, uri, body) in [
+        (
+            Method::PUT,
+            "/api/v1/users/admin/role",
+            json!({"role": "viewer"}),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/users/admin/disabled",
+            json!({"disabled": true}),
+        ),
+    ] {
+        let reply = call(app, method, uri, admin, Some(body)).await;
+        assert_eq!(reply.status, StatusCode::CONFLICT, "{uri}: {}", reply.text);
+        assert_eq!(reply.code(), "conflict");
+    }
+    assert_eq!(me(&world, &world.admin).await.json()["role"], "admin");
+    // With a second admin, the first may step down.
+    call(
+        app,
+        Method::PUT,
+        "/api/v1/users/nia/role",
+        admin,
+        Some(json!({"role": "admin"})),
+    )
+    .await;
+    let stepped = call(
+        app,
+        Method::PUT,
+        "/api/v1/users/admin/role",
+        admin,
+        Some(json!({"role": "analyst"})),
+    )
+    .await;
+    assert_eq!(stepped.status, StatusCode::OK, "{}", stepped.text);
+    assert_eq!(
+        call(app, Method::GET, "/api/v1/users", admin, None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "no longer an admin"
+    );
+    let missing = call(
+        app,
+        Method::PUT,
+        "/api/v1/users/nobody/role",
+        Some(&world.viewer),
+        Some(json!({"role": "viewer"})),
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::FORBIDDEN, "vic is an analyst");
+
+    let store = unmask_store::Store::open(&world._dir.path().join("data")).unwrap();
+    let entries = unmask_server::audit::entries(store.conn(), None, Some("admin"), 1000).unwrap();
+    let changes: Vec<(String, String, String)> = entries
+        .into_iter()
+        .filter(|e| e.action.starts_with("user."))
+        .map(|e| (e.action, e.target, e.detail))
+        .collect();
+    let expected = [
+        ("user.add", "user:nia", "analyst"),
+        ("user.role", "user:vic", "viewer -> analyst"),
+        ("user.disable", "user:ana", ""),
+        ("user.enable", "user:ana", ""),
+        ("user.tokens_revoked", "user:ana", "1 tokens"),
+        ("user.reset", "user:nia", ""),
+        ("user.role", "user:nia", "analyst -> admin"),
+        ("user.role", "user:admin", "admin -> analyst"),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(a, t, d)| (a.to_string(), t.to_string(), d.to_string()))
+        .collect();
+    assert_eq!(changes, expected);
+}
+
+#[tokio::test]
+async fn only_admins_manage_users_and_sessions_need_the_csrf_token() {
+    let world = world();
+    let app = &world.app;
+    let routes = [
+        (Method::GET, "/api/v1/users", None),
+        (
+            Method::POST,
+            "/api/v1/users",
+            Some(json!({"name": "x", "role": "admin"})),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/users/admin/role",
+            Some(json!({"role": "viewer"})),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/users/admin/disabled",
+            Some(json!({"disabled": true})),
+        ),
+        (Method::DELETE, "/api/v1/users/admin/tokens", None),
+        (Method::POST, "/api/v1/users/admin/password", None),
+    ];
+    for token in [&world.viewer, &world.analyst] {
+        for (method, uri, body) in routes.clone() {
+            let reply = call(app, method.clone(), uri, Some(token), body).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{method} {uri}");
+            assert_eq!(reply.code(), "forbidden");
+        }
+    }
+    // An admin's browser session: API changes need X-CSRF-Token.
+    let store = unmask_store::Store::open(&world._dir.path().join("data")).unwrap();
+    let admin_password = accounts::reset_password(store.conn(), "admin").unwrap();
+    let viewer_password = accounts::reset_password(store.conn(), "vic").unwrap();
+    drop(store);
+    let cookie = session_cookie(&sign_in(&world, "admin", &admin_password).await);
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/users")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({"name": "x", "role": "admin"}).to_string(),
+        ))
+        .unwrap();
+    let refused = send(app, request).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.code(), "csrf_failed");
+
+    // The page: forms carry the CSRF token; without it, nothing changes.
+    let users_page = send(app, page("/admin/users", &cookie)).await;
+    assert_eq!(users_page.status, StatusCode::OK);
+    assert!(users_page.text.contains("<table class=\"users\">"));
+    assert!(users_page.text.contains(">vic</td><td>viewer</td>"));
+    assert!(users_page
+        .text
+        .contains("action=\"/admin/users/vic/disabled\""));
+    let csrf = csrf_of(&users_page.text);
+    for (uri, body) in [
+        ("/admin/users", "name=x&role=admin".to_string()),
+        ("/admin/users/vic/role", "role=admin".to_string()),
+        ("/admin/users/vic/disabled", "disabled=1".to_string()),
+        ("/admin/users/vic/tokens/revoke", String::new()),
+        ("/admin/users/vic/password", String::new()),
+        ("/admin/users", "csrf=0000&name=x&role=admin".to_string()),
+    ] {
+        let reply = send(app, form(uri, Some(&cookie), &body)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{uri} {body}");
+    }
+    let added = send(
+        app,
+        form(
+            "/admin/users",
+            Some(&cookie),
+            &format!("csrf={csrf}&name=wes&role=viewer"),
+        ),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    assert_eq!(added.headers[header::CACHE_CONTROL], "no-store");
+    let marker = "<code class=\"secret\">";
+    let start = added.text.find(marker).unwrap() + marker.len();
+    let wes_password = added.text[start..start + 20].to_string();
+    assert_eq!(
+        sign_in(&world, "wes", &wes_password).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let disabled = send(
+        app,
+        form(
+            "/admin/users/wes/disabled",
+            Some(&cookie),
+            &format!("csrf={csrf}&disabled=1"),
+        ),
+    )
+    .await;
+    assert_eq!(disabled.status, StatusCode::SEE_OTHER);
+    let role = send(
+        app,
+        form(
+            "/admin/users/vic/role",
+            Some(&cookie),
+            &format!("csrf={csrf}&role=analyst"),
+        ),
+    )
+    .await;
+    assert_eq!(role.status, StatusCode::SEE_OTHER);
+    let revoke = send(
+        app,
+        form(
+            "/admin/users/vic/tokens/revoke",
+            Some(&cookie),
+            &format!("csrf={csrf}"),
+        ),
+    )
+    .await;
+    assert_eq!(revoke.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        me(&world, &world.viewer).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let last_admin = send(
+        app,
+        form(
+            "/admin/users/admin/disabled",
+            Some(&cookie),
+            &format!("csrf={csrf}&disabled=1"),
+        ),
+    )
+    .await;
+    assert_eq!(last_admin.status, StatusCode::CONFLICT);
+    assert!(last_admin.text.contains("last enabled admin"));
+    let listed = send(app, page("/admin/users", &cookie)).await;
+    assert!(listed
+        .text
+        .contains("<tr class=\"user-disabled\"><td>wes</td>"));
+    assert!(listed.text.contains(">vic</td><td>analyst</td>"));
+
+    // A non-admin (vic, now an analyst) is refused the page.
+    let viewer = session_cookie(&sign_in(&world, "vic", &viewer_password).await);
+    assert_eq!(
+        send(app, page("/admin/users", &viewer)).await.status,
+        StatusCode::FORBIDDEN
+    );
 }
