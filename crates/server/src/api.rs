@@ -12,8 +12,7 @@ use axum::body::Body;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use unmask_store::Store;
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -24,50 +23,46 @@ use crate::audit;
 use crate::auth::Principal;
 use crate::error::{ApiError, ErrorCode};
 use crate::investigation::Shared;
+use crate::listed::ListedRouter;
 use crate::queries::{self, CaseList, CaseQuery, EntityHit, Note, PaymentRow, SignInRow};
 
-pub fn routes() -> Router<Shared> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/me", get(me))
-        .route("/cases", get(list_cases))
-        .route("/cases/{id}", get(get_case))
-        .route("/cases/{id}/decision", post(decide))
-        .route("/cases/{id}/notes", post(add_note))
-        .route("/cases/{id}/assignee", axum::routing::put(set_assignee))
-        .route("/cases/{id}/export", get(export_case))
-        .route("/entities", get(search_entities))
-        .route("/entities/{id}", get(get_entity))
-        .route("/ingest", post(ingest))
-        .route("/audit", get(read_audit))
-        .route("/trace", get(trace))
-        .route(
-            "/users",
-            get(crate::admin::list_users).post(crate::admin::add_user),
-        )
-        .route(
-            "/users/{name}/role",
-            axum::routing::put(crate::admin::set_role),
-        )
-        .route(
-            "/users/{name}/disabled",
-            axum::routing::put(crate::admin::set_disabled),
-        )
-        .route(
-            "/users/{name}/tokens",
-            axum::routing::delete(crate::admin::revoke_tokens),
-        )
-        .route("/users/{name}/password", post(crate::admin::reset_password))
-        .fallback(no_route)
+pub fn routes() -> ListedRouter<Shared> {
+    use crate::admin;
+    ListedRouter::api()
+        .get("/openapi.json", openapi)
+        .get("/me", me)
+        .get("/cases", list_cases)
+        .get("/cases/{id}", get_case)
+        .post("/cases/{id}/decision", decide)
+        .post("/cases/{id}/notes", add_note)
+        .put("/cases/{id}/assignee", set_assignee)
+        .get("/cases/{id}/export", export_case)
+        .get("/entities", search_entities)
+        .get("/entities/{id}", get_entity)
+        .post("/ingest", ingest)
+        .get("/audit", read_audit)
+        .get("/trace", trace)
+        .get("/users", admin::list_users)
+        .post("/users", admin::add_user)
+        .put("/users/{name}/role", admin::set_role)
+        .put("/users/{name}/disabled", admin::set_disabled)
+        .delete("/users/{name}/tokens", admin::revoke_tokens)
+        .post("/users/{name}/password", admin::reset_password)
+        .map(|router| router.fallback(no_route))
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "unmask investigation API",
-        description = "Cases, evidence, entities, ingest and the audit log. Authenticate with `Authorization: Bearer umk_…` (from `unmask token add`) or a browser session plus `X-CSRF-Token` on changes."
+        description = "Cases, evidence, entities, ingest, tracing, users and the audit log under /api/v1; yente-compatible screening (/match/{dataset}, /search) and /healthz at the root. Authenticate with `Authorization: Bearer umk_…` (from `unmask token add`) or a browser session plus `X-CSRF-Token` on changes."
     ),
     paths(
+        openapi,
+        crate::routes::health::health,
+        crate::routes::screening::match_entities,
+        crate::routes::screening::search_all,
+        crate::routes::screening::search_dataset,
         me,
         list_cases,
         get_case,
@@ -114,6 +109,8 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
+#[utoipa::path(get, path = "/api/v1/openapi.json", security(()), responses(
+    (status = 200, description = "this document (OpenAPI 3.1)", content_type = "application/json")))]
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(openapi_document())
 }

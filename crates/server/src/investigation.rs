@@ -174,10 +174,15 @@ impl Investigation {
 
 /// The API, the web UI and the sign-in pages, with their state applied.
 pub fn router(state: Shared) -> Router {
+    listed_router(state).into_parts().0
+}
+
+/// [`router`] with the list of its routes.
+pub fn listed_router(state: Shared) -> crate::listed::ListedRouter<()> {
     let body_limit = state.config.max_body_bytes;
-    Router::new()
+    crate::listed::ListedRouter::api()
         .nest("/api/v1", crate::api::routes())
         .merge(crate::ui::routes())
-        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .map(|router| router.layer(axum::extract::DefaultBodyLimit::max(body_limit)))
         .with_state(state)
 }

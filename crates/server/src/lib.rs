@@ -25,6 +25,7 @@ pub mod auth;
 pub mod error;
 pub mod exports;
 pub mod investigation;
+pub mod listed;
 pub mod queries;
 pub mod routes;
 pub mod screen_page;

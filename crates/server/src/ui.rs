@@ -9,8 +9,7 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use serde::Deserialize;
 use std::fmt::Write as _;
 use unmask_report::escape;
@@ -21,41 +20,36 @@ use crate::audit;
 use crate::auth::{self, ClientIp, Credential, Principal};
 use crate::error::{ApiError, ErrorCode};
 use crate::investigation::Shared;
+use crate::listed::ListedRouter;
 use crate::queries::{self, CaseQuery};
 use crate::svg::{self, encode_segment};
 
-pub fn routes() -> Router<Shared> {
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/cases") }))
-        .route("/signin", get(signin_page).post(signin))
-        .route("/signout", post(signout))
-        .route("/cases", get(queue))
-        .route("/cases/{id}", get(case_page))
-        .route("/cases/{id}/decision", post(decide))
-        .route("/cases/{id}/notes", post(note))
-        .route("/cases/{id}/assignee", post(assign))
-        .route("/cases/{id}/export/{format}", get(export))
-        .route("/entities/{id}", get(entity_page))
-        .route("/entities", get(search_page))
-        .route("/admin/audit", get(audit_page))
-        .route(
-            "/admin/users",
-            get(crate::admin::page).post(crate::admin::add),
-        )
-        .route("/admin/users/{name}/role", post(crate::admin::change_role))
-        .route(
-            "/admin/users/{name}/disabled",
-            post(crate::admin::change_disabled),
-        )
-        .route(
-            "/admin/users/{name}/tokens/revoke",
-            post(crate::admin::revoke),
-        )
-        .route("/admin/users/{name}/password", post(crate::admin::reset))
-        .route("/trace", get(crate::trace_page::trace_page))
-        .route("/screen", get(crate::screen_page::screen_page))
-        .route("/static/style.css", get(stylesheet))
-        .layer(axum::middleware::map_response(security_headers))
+pub fn routes() -> ListedRouter<Shared> {
+    use crate::admin;
+    ListedRouter::pages()
+        .get("/", || async { Redirect::to("/cases") })
+        .get("/signin", signin_page)
+        .post("/signin", signin)
+        .post("/signout", signout)
+        .get("/cases", queue)
+        .get("/cases/{id}", case_page)
+        .post("/cases/{id}/decision", decide)
+        .post("/cases/{id}/notes", note)
+        .post("/cases/{id}/assignee", assign)
+        .get("/cases/{id}/export/{format}", export)
+        .get("/entities/{id}", entity_page)
+        .get("/entities", search_page)
+        .get("/admin/audit", audit_page)
+        .get("/admin/users", admin::page)
+        .post("/admin/users", admin::add)
+        .post("/admin/users/{name}/role", admin::change_role)
+        .post("/admin/users/{name}/disabled", admin::change_disabled)
+        .post("/admin/users/{name}/tokens/revoke", admin::revoke)
+        .post("/admin/users/{name}/password", admin::reset)
+        .get("/trace", crate::trace_page::trace_page)
+        .get("/screen", crate::screen_page::screen_page)
+        .get("/static/style.css", stylesheet)
+        .map(|router| router.layer(axum::middleware::map_response(security_headers)))
 }
 
 async fn security_headers(mut response: Response) -> Response {

@@ -215,42 +215,179 @@ fn every_route(world: &World) -> Vec<(Method, String)> {
     ]
 }
 
+/// The whole server (screening, health, API, pages) over the world's store, with the
+/// list of its routes, and a screening index of the UN list.
+fn whole_server(world: &World) -> (Router, Vec<unmask_server::listed::Route>) {
+    let un = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../screen/testdata/un_consolidated.xml"),
+    )
+    .unwrap();
+    let entities = unmask_screen::sources::parse_un_xml(&un, unmask_screen::sources::UN_LIST)
+        .unwrap()
+        .entities;
+    let screening = unmask_server::AppState::new(unmask_screen::ScreeningIndex::build(entities));
+    let settings = InvestigationConfig::new(world._dir.path().join("data"));
+    let investigation = Investigation::open(settings, Some(screening.clone())).unwrap();
+    unmask_server::routes::listed(screening.with_investigation(investigation)).into_parts()
+}
+
 #[tokio::test]
-async fn openapi_document_lists_exactly_the_routes() {
+async fn openapi_document_describes_exactly_the_routed_api() {
+    use unmask_server::listed::Kind;
     let world = world();
-    let reply = call(&world.app, Method::GET, "/api/v1/openapi.json", None, None).await;
+    let (app, routes) = whole_server(&world);
+    let reply = call(&app, Method::GET, "/api/v1/openapi.json", None, None).await;
     assert_eq!(reply.status, StatusCode::OK);
     let document = reply.json();
-    let mut documented: Vec<(String, String)> = Vec::new();
+    let mut documented = std::collections::BTreeSet::new();
     for (path, item) in document["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
-            documented.push((method.to_uppercase(), path.clone()));
+            documented.insert((method.clone(), path.clone()));
         }
     }
-    let mut routed: Vec<(String, String)> = every_route(&world)
-        .into_iter()
-        .map(|(method, uri)| {
-            let path = uri.split('?').next().unwrap().to_string();
-            let path = path
-                .replace(&format!("/cases/{}", world.case_id), "/cases/{id}")
-                .replace("person%3Aacme%3AE1", "{id}")
-                .replace("/users/vic/", "/users/{name}/");
-            (method.to_string(), path)
-        })
+    let routed: std::collections::BTreeSet<(String, String)> = routes
+        .iter()
+        .filter(|route| route.kind == Kind::Api)
+        .map(|route| (route.method.as_str().to_string(), route.path.clone()))
         .collect();
-    documented.sort();
-    routed.sort();
-    assert_eq!(documented, routed);
-    let unknown = call(
-        &world.app,
+    let undocumented: Vec<_> = routed.difference(&documented).collect();
+    let unrouted: Vec<_> = documented.difference(&routed).collect();
+    assert!(
+        undocumented.is_empty() && unrouted.is_empty(),
+        "routed but not in openapi.json: {undocumented:?}; in openapi.json but not routed: {unrouted:?}"
+    );
+    for path in [
+        "/match/{dataset}",
+        "/search",
+        "/search/{dataset}",
+        "/healthz",
+        "/api/v1/users",
+    ] {
+        assert!(
+            routed.iter().any(|(_, p)| p == path),
+            "{path} is not routed"
+        );
+    }
+    // Pages are routed but stay out of the document.
+    let pages: Vec<_> = routes.iter().filter(|r| r.kind == Kind::Page).collect();
+    assert!(pages.iter().any(|r| r.path == "/admin/users"));
+    assert!(pages
+        .iter()
+        .all(|r| !documented.contains(&(r.method.as_str().to_string(), r.path.clone()))));
+    // The list is the router's own: each listed method and path is answered by its
+    // handler (neither the fallback's 404 nor a 405), and an unlisted one is not.
+    for route in &routes {
+        let uri = route
+            .path
+            .replace("{id}", &world.case_id.to_string())
+            .replace("{name}", "vic")
+            .replace("{dataset}", "default")
+            .replace("{format}", "json");
+        let method = Method::from_bytes(route.method.as_str().to_uppercase().as_bytes()).unwrap();
+        let reply = call(&app, method, &uri, None, None).await;
+        assert_ne!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{route:?}");
+        assert!(
+            !(reply.status == StatusCode::NOT_FOUND && reply.json()["message"] == "no such route"),
+            "{route:?} fell through to the fallback"
+        );
+    }
+    for uri in ["/api/v1/nope", "/nope"] {
+        let unknown = call(&app, Method::GET, uri, Some(&world.admin), None).await;
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(unknown.code(), "not_found");
+    }
+}
+
+/// Property names of a component schema of the OpenAPI document: (all, required).
+fn schema_fields(document: &Value, name: &str) -> (Vec<String>, Vec<String>) {
+    let schema = &document["components"]["schemas"][name];
+    let all = schema["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no schema {name}"))
+        .keys()
+        .cloned()
+        .collect();
+    let required = schema["required"]
+        .as_array()
+        .map(|r| r.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default();
+    (all, required)
+}
+
+fn assert_described(document: &Value, name: &str, answer: &Value) {
+    let (all, required) = schema_fields(document, name);
+    let keys: Vec<String> = answer.as_object().unwrap().keys().cloned().collect();
+    for key in &keys {
+        assert!(
+            all.contains(key),
+            "{name}: field {key} of the answer is not described"
+        );
+    }
+    for key in &required {
+        assert!(
+            keys.contains(key),
+            "{name}: required field {key} is not in the answer"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_yente_answers_have_the_fields_the_document_describes() {
+    let world = world();
+    let (app, _) = whole_server(&world);
+    let document = call(&app, Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    let body =
+        json!({"queries": {"q1": {"schema": "Person", "properties": {"name": ["Kim Kwang Il"]}}}});
+    let answer = call(
+        &app,
+        Method::POST,
+        "/match/default",
+        Some(&world.analyst),
+        Some(body),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    let answer = answer.json();
+    assert_described(&document, "YenteMatchResponse", &answer);
+    let matches = &answer["responses"]["q1"];
+    assert_described(&document, "YenteEntityMatches", matches);
+    assert_described(&document, "YenteEntityExample", &matches["query"]);
+    let best = &matches["results"][0];
+    assert!(
+        best["caption"].as_str().unwrap().contains("KIM KWANG"),
+        "{best}"
+    );
+    assert_described(&document, "YenteScoredEntity", best);
+    assert_described(&document, "YenteExplanation", &best["explanations"][0]);
+    assert_described(&document, "YenteTotal", &matches["total"]);
+    let feature = answer["matcher"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap();
+    assert_described(&document, "YenteFeatureDoc", feature);
+    let search = call(
+        &app,
         Method::GET,
-        "/api/v1/nope",
-        Some(&world.admin),
+        "/search?q=KIM%20KWANG%20IL",
+        Some(&world.analyst),
         None,
     )
     .await;
-    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
-    assert_eq!(unknown.code(), "not_found");
+    assert_eq!(search.status, StatusCode::OK, "{}", search.text);
+    assert_described(&document, "YenteSearchResponse", &search.json());
+    assert!(
+        search.json()["total"]["value"].as_u64().unwrap() > 0,
+        "{}",
+        search.text
+    );
+    assert_described(&document, "YenteEntity", &search.json()["results"][0]);
+    let health = call(&app, Method::GET, "/healthz", None, None).await;
+    assert_described(&document, "Health", &health.json());
 }
 
 #[tokio::test]
@@ -966,7 +1103,7 @@ async fn screening_routes_need_an_analyst_when_accounts_are_on() {
     )
     .await;
     assert_eq!(analyst.status, StatusCode::OK, "{}", analyst.text);
-    let search = call(&app, Method::GET, "/search?q=kim", None, None).await;
+    let search = call(&app, Method::GET, "/search?q=KIM%20KWANG%20IL", None, None).await;
     assert_eq!(search.status, StatusCode::UNAUTHORIZED);
     let health = call(&app, Method::GET, "/healthz", None, None).await;
     assert_eq!(health.status, StatusCode::OK);
