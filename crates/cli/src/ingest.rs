@@ -56,7 +56,11 @@ pub fn ingest(data_dir: &Path, args: IngestArgs) -> anyhow::Result<ExitCode> {
             eprintln!("error: {message}");
         }
     }
-    Ok(if report.failed() > 0 {
+    let graph_failed = report
+        .bitcoin_graph
+        .as_ref()
+        .is_some_and(|g| g.error.is_some() || g.files.iter().any(|f| f.error.is_some()));
+    Ok(if report.failed() > 0 || graph_failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -118,7 +122,41 @@ pub fn render(report: &IngestReport) -> String {
             "quarantined records: `unmask quarantine` lists them with file, line and reason"
         );
     }
+    if let Some(graph) = &report.bitcoin_graph {
+        render_bitcoin_graph(&mut out, graph);
+    }
     out
+}
+
+/// The Bitcoin graph's side of the run: what `unmask cluster` and `unmask trace`
+/// on Bitcoin seeds now see.
+fn render_bitcoin_graph(out: &mut String, graph: &unmask_utxo::load::GraphRun) {
+    use std::fmt::Write as _;
+    let already = graph.files.iter().filter(|f| f.already_loaded).count();
+    let _ = writeln!(
+        out,
+        "bitcoin graph: {} new transactions from {} files ({} already read), {} clustered ({} CoinJoins skipped), {} merges; graph holds {} transactions, {} addresses; {} inputs wait for older blocks",
+        graph.transactions(),
+        graph.files.len() - already,
+        already,
+        graph.clustered,
+        graph.coinjoins,
+        graph.merges,
+        graph.graph_transactions,
+        graph.graph_addresses,
+        graph.unresolved_inputs
+    );
+    for file in &graph.files {
+        if let Some(error) = &file.error {
+            let _ = writeln!(out, "bitcoin graph: {}: {error}", file.path);
+        }
+    }
+    if let Some(error) = &graph.error {
+        let _ = writeln!(
+            out,
+            "bitcoin graph NOT saved: {error} (the next ingest of these files retries)"
+        );
+    }
 }
 
 fn shorten(path: &str, width: usize) -> String {

@@ -93,6 +93,12 @@ pub trait Format: Sync {
     fn bulk(&self) -> Option<&dyn transfers::TransferFormat> {
         None
     }
+    /// Bitcoin (UTXO) formats return true: the pipeline also reads their files
+    /// into the Bitcoin graph (`unmask_utxo::load::GraphSession`), which clusters
+    /// and Bitcoin traces read.
+    fn feeds_utxo_graph(&self) -> bool {
+        false
+    }
 }
 
 /// The format that claims the sample most confidently, or the reason none does.

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use unmask_store::{Batch, Counts, RecordInsert, Store, StoreError};
 
 use unmask_trace::chain::{chain_dir, ChainWriter, RawTransfer};
+use unmask_utxo::load::{GraphRun, GraphSession};
 
 use crate::transfers::{TransferFormat, TransferSink};
 use crate::{
@@ -62,6 +63,9 @@ pub struct IngestReport {
     pub run_id: i64,
     pub files: Vec<FileReport>,
     pub total: Counts,
+    /// What the run's Bitcoin files did to the Bitcoin graph (none: no such file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bitcoin_graph: Option<GraphRun>,
 }
 
 impl IngestReport {
@@ -101,10 +105,15 @@ pub fn ingest(
     }
     // Opened at the first bulk (chain) file; its new segments are indexed at the end.
     let mut chain: Option<ChainWriter> = None;
+    // Bitcoin files also go into the UTXO graph, saved once at the end.
+    let mut utxo = GraphSession::new(store.dir());
     for path in listed {
-        let report = ingest_file(store, &path, &all, forced, run_id, options, &mut chain)?;
+        let report = ingest_file(
+            store, &path, &all, forced, run_id, options, &mut chain, &mut utxo,
+        )?;
         files.push(report);
     }
+    let bitcoin_graph = utxo.finish();
     if let Some(writer) = chain {
         // Segments are committed per file; a failed index is rebuilt on next open.
         if let Err(error) = writer.finish() {
@@ -124,6 +133,7 @@ pub fn ingest(
         run_id,
         files,
         total,
+        bitcoin_graph,
     })
 }
 
@@ -194,6 +204,7 @@ fn fingerprint(path: &Path) -> std::io::Result<(String, u64, Vec<u8>)> {
     Ok((format!("{:x}", hasher.finalize()), size, head))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn ingest_file(
     store: &mut Store,
     path: &Path,
@@ -202,6 +213,7 @@ fn ingest_file(
     run_id: i64,
     options: &IngestOptions<'_>,
     chain: &mut Option<ChainWriter>,
+    utxo: &mut GraphSession,
 ) -> Result<FileReport, StoreError> {
     let shown = path.display().to_string();
     let (hash, size, head) = match fingerprint(path) {
@@ -230,6 +242,11 @@ fn ingest_file(
             }
         },
     };
+    if format.feeds_utxo_graph() {
+        // Before the records: a file already ingested whose transactions the graph
+        // lacks (a run killed before saving it) is read into it now.
+        utxo.add_file(path, &hash);
+    }
     if let Some(previous) = store.find_file(&hash, format.name())? {
         if previous.complete {
             // Same bytes, fully ingested before: every record is a duplicate.

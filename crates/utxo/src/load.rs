@@ -152,3 +152,180 @@ pub fn add_file(graph: &mut UtxoGraph, path: &Path) -> Result<FileReport, UtxoEr
     }
     Ok(report)
 }
+
+/// The file that lists what the ingest pipeline has read into the graph: one line
+/// per file, `sha256<TAB>transactions<TAB>path`.
+pub const LOADED_FILES: &str = "files.tsv";
+
+/// One file's part of an ingest run on the graph.
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphFile {
+    pub path: String,
+    /// Transactions new to the graph.
+    pub transactions: u64,
+    /// Transactions it already held (the same transaction in another export).
+    pub duplicates: u64,
+    /// Lines the graph could not use (the records side quarantines them too).
+    pub quarantined: u64,
+    /// The same content was read into the graph before: not read again.
+    pub already_loaded: bool,
+    /// Why the file could not be read into the graph, if so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What an ingest run did to the Bitcoin graph.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GraphRun {
+    pub files: Vec<GraphFile>,
+    /// Transactions clustered in this run, CoinJoins among them skipped.
+    pub clustered: u64,
+    pub coinjoins: u64,
+    pub merges: u64,
+    /// Inputs still waiting for the output they spend (older blocks not read).
+    pub unresolved_inputs: u64,
+    /// The graph after the run.
+    pub graph_transactions: u64,
+    pub graph_addresses: u64,
+    /// Why the graph could not be opened or saved, if so; the records side of the
+    /// run is unaffected and the next run reads these files again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl GraphRun {
+    /// Transactions new to the graph in this run.
+    pub fn transactions(&self) -> u64 {
+        self.files.iter().map(|f| f.transactions).sum()
+    }
+}
+
+/// The Bitcoin graph as `unmask ingest` fills it: opened at the first Bitcoin file
+/// of a run, each file read once per content (by its SHA-256, kept in
+/// `files.tsv` beside the snapshot), settled and saved once at the end. Reading a
+/// file twice adds nothing (transactions are keyed by txid); a newer file extends
+/// the graph and clusters only what it adds. The list of files is written after
+/// the snapshot, so a run killed in between reads those files again next time,
+/// which only finds duplicates. Errors are kept in the [`GraphRun`], never
+/// raised: the records side of the run goes on.
+pub struct GraphSession {
+    data_dir: std::path::PathBuf,
+    state: Option<Result<OpenGraph, String>>,
+    run: GraphRun,
+}
+
+struct OpenGraph {
+    graph: UtxoGraph,
+    loaded: std::collections::HashSet<String>,
+    /// Lines to append to `files.tsv` once the snapshot is saved.
+    new_lines: Vec<String>,
+}
+
+impl GraphSession {
+    /// A session on a data dir's graph; nothing is read until the first file.
+    pub fn new(data_dir: &Path) -> GraphSession {
+        GraphSession {
+            data_dir: data_dir.to_path_buf(),
+            state: None,
+            run: GraphRun::default(),
+        }
+    }
+
+    fn open(data_dir: &Path) -> Result<OpenGraph, UtxoError> {
+        let dir = crate::btc_dir(data_dir);
+        let graph = UtxoGraph::load(&dir, crate::graph::Options::default())?;
+        let list = dir.join(LOADED_FILES);
+        let loaded = match std::fs::read_to_string(&list) {
+            Ok(text) => text
+                .lines()
+                .filter_map(|line| line.split('\t').next())
+                .filter(|hash| !hash.is_empty())
+                .map(str::to_string)
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
+            Err(source) => return Err(UtxoError::Io { path: list, source }),
+        };
+        Ok(OpenGraph {
+            graph,
+            loaded,
+            new_lines: Vec::new(),
+        })
+    }
+
+    /// Reads a file into the graph unless a file with the same content (`sha256`,
+    /// hex) was read before.
+    pub fn add_file(&mut self, path: &Path, sha256: &str) -> &GraphFile {
+        let data_dir = &self.data_dir;
+        let state = self
+            .state
+            .get_or_insert_with(|| Self::open(data_dir).map_err(|e| e.to_string()));
+        let mut file = GraphFile {
+            path: path.display().to_string(),
+            transactions: 0,
+            duplicates: 0,
+            quarantined: 0,
+            already_loaded: false,
+            error: None,
+        };
+        match state {
+            Err(message) => {
+                file.error = Some(format!("the Bitcoin graph could not be opened: {message}"))
+            }
+            Ok(open) if open.loaded.contains(sha256) => file.already_loaded = true,
+            Ok(open) => match add_file(&mut open.graph, path) {
+                Ok(report) => {
+                    open.loaded.insert(sha256.to_string());
+                    let clean_path = file.path.replace(['\t', '\n', '\r'], " ");
+                    open.new_lines
+                        .push(format!("{sha256}\t{}\t{clean_path}", report.transactions));
+                    file.transactions = report.transactions;
+                    file.duplicates = report.duplicates;
+                    file.quarantined = report.quarantined;
+                }
+                Err(error) => file.error = Some(error.to_string()),
+            },
+        }
+        self.run.files.push(file);
+        self.run.files.last().expect("just pushed")
+    }
+
+    /// Clusters what the run added, saves the snapshot, then records the files
+    /// read. `None` when the run had no Bitcoin file.
+    pub fn finish(self) -> Option<GraphRun> {
+        let mut run = self.run;
+        match self.state? {
+            Err(message) => run.error = Some(message),
+            Ok(mut open) => {
+                let settled = open.graph.settle();
+                run.clustered = settled.clustered;
+                run.coinjoins = settled.coinjoins;
+                run.merges = settled.merges;
+                run.unresolved_inputs = settled.unresolved_inputs;
+                run.graph_transactions = open.graph.tx_count() as u64;
+                run.graph_addresses = open.graph.addresses.len() as u64;
+                if !open.new_lines.is_empty() {
+                    if let Err(error) = open.save(&crate::btc_dir(&self.data_dir)) {
+                        run.error = Some(error.to_string());
+                    }
+                }
+            }
+        }
+        Some(run)
+    }
+}
+
+impl OpenGraph {
+    fn save(&mut self, dir: &Path) -> Result<(), UtxoError> {
+        self.graph.save(dir)?;
+        let list = dir.join(LOADED_FILES);
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&list)
+            .map_err(io_error(&list))?;
+        let mut text = self.new_lines.join("\n");
+        text.push('\n');
+        std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io_error(&list))?;
+        file.sync_all().map_err(io_error(&list))
+    }
+}

@@ -26,6 +26,10 @@ impl Format for BitcoinEtlJsonLines {
         etl::looks_like_transaction(line).then_some(99)
     }
 
+    fn feeds_utxo_graph(&self) -> bool {
+        true
+    }
+
     fn read(&self, input: &mut Input<'_>, sink: &mut dyn Sink) -> Result<(), ReadError> {
         let mut buf = Vec::with_capacity(8192);
         let mut at = Position {

@@ -27,6 +27,10 @@ impl Format for BitcoinCoreGetBlock {
         (matches!(first, b'{' | b'[') && getblock::looks_like_getblock(head)).then_some(95)
     }
 
+    fn feeds_utxo_graph(&self) -> bool {
+        true
+    }
+
     fn read(&self, input: &mut Input<'_>, sink: &mut dyn Sink) -> Result<(), ReadError> {
         let mut bytes = Vec::new();
         input
