@@ -17,6 +17,57 @@ use crate::investigation::Shared;
 pub const SESSION_COOKIE: &str = "unmask_session";
 /// Header that carries the CSRF token of a session on API calls.
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Name of the pre-session cookie of the sign-in form (login CSRF).
+pub const SIGNIN_COOKIE: &str = "unmask_signin";
+
+/// HMAC-SHA256 (RFC 2104) of `message` under `key`.
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    const BLOCK: usize = 64;
+    let mut block_key = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        block_key[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block_key[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block_key.map(|k| k ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+/// The sign-in form's CSRF token for the nonce in its cookie: a signed double-submit.
+/// Before anyone is signed in there is no session to bind a token to, so the form gets
+/// a random nonce as a cookie and, as a hidden field, the nonce signed with a key only
+/// this server process knows. A cross-site form can neither read the cookie nor sign a
+/// nonce of its own, so it cannot sign a victim in to the attacker's account.
+pub fn signin_token(key: &[u8], nonce: &str) -> String {
+    hex::encode(hmac_sha256(key, format!("signin:{nonce}").as_bytes()))
+}
+
+/// Whether a sign-in form's token matches the nonce of its cookie.
+pub fn signin_token_valid(key: &[u8], nonce: Option<&str>, token: &str) -> bool {
+    match nonce {
+        Some(nonce) if nonce.len() == 64 && !token.is_empty() => {
+            accounts::constant_time_eq(&signin_token(key, nonce), token)
+        }
+        _ => false,
+    }
+}
+
+/// `Set-Cookie` value for a sign-in form's nonce: sent back only to `/signin`, for an hour.
+pub fn signin_cookie(nonce: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{SIGNIN_COOKIE}={nonce}; Path=/signin; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
+    )
+}
 
 /// How the caller proved who they are.
 #[derive(Debug, Clone)]
@@ -70,6 +121,44 @@ impl Principal {
             Credential::Session { csrf, .. } => csrf,
             Credential::Token => "",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231_test_cases() {
+        // RFC 4231, test case 2 and test case 6 (a key longer than the block).
+        assert_eq!(
+            hex::encode(hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert_eq!(
+            hex::encode(hmac_sha256(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+    }
+
+    #[test]
+    fn signin_tokens_are_bound_to_the_nonce_and_the_key() {
+        let nonce = "ab".repeat(32);
+        let token = signin_token(b"key one", &nonce);
+        assert!(signin_token_valid(b"key one", Some(&nonce), &token));
+        assert!(!signin_token_valid(b"key two", Some(&nonce), &token));
+        assert!(!signin_token_valid(
+            b"key one",
+            Some(&"cd".repeat(32)),
+            &token
+        ));
+        assert!(!signin_token_valid(b"key one", None, &token));
+        assert!(!signin_token_valid(b"key one", Some(&nonce), ""));
+        // The nonce itself is not a token (plain double-submit would accept it).
+        assert!(!signin_token_valid(b"key one", Some(&nonce), &nonce));
     }
 }
 

@@ -45,6 +45,9 @@ pub struct Investigation {
     pub screening: Option<crate::state::AppState>,
     pool: Vec<Mutex<Store>>,
     next: AtomicUsize,
+    /// Signs the sign-in form's CSRF tokens; random per process, so a restart only
+    /// asks a user with an open sign-in form to load it again.
+    signin_key: std::sync::OnceLock<[u8; 32]>,
     /// The case queue as last loaded, with the store version it was loaded at.
     queue: Mutex<Option<(String, Arc<Vec<crate::queries::QueueEntry>>)>>,
     /// Case views with their graph, by case id, with the store version they were built at.
@@ -77,6 +80,7 @@ impl Investigation {
             screening,
             pool,
             next: AtomicUsize::new(0),
+            signin_key: std::sync::OnceLock::new(),
             queue: Mutex::new(None),
             cases: Mutex::new(std::collections::HashMap::new()),
         }))
@@ -109,6 +113,16 @@ impl Investigation {
 }
 
 impl Investigation {
+    /// The key that signs sign-in forms' CSRF tokens, drawn on first use.
+    pub fn signin_key(&self) -> Result<&[u8; 32], ApiError> {
+        if let Some(key) = self.signin_key.get() {
+            return Ok(key);
+        }
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|_| ApiError::internal())?;
+        Ok(self.signin_key.get_or_init(|| key))
+    }
+
     /// One case for display, rebuilt only when the store changed since (a decision, a
     /// detect run, an assignment, a note). Viewing is still audited by the caller.
     pub fn case(&self, store: &Store, id: i64) -> Result<Arc<CachedCase>, ApiError> {

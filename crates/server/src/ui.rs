@@ -145,31 +145,70 @@ pub fn layout(title: &str, principal: Option<&Principal>, body: &str) -> Html<St
 
 #[derive(Deserialize)]
 struct SignInForm {
+    #[serde(default)]
+    csrf: String,
     name: String,
     password: String,
 }
 
-fn signin_form(message: Option<&str>) -> String {
+/// The sign-in page with a fresh pre-session CSRF token: the nonce goes in a cookie,
+/// its signature in the form (see [`auth::signin_token`]).
+fn signin_response(
+    state: &Shared,
+    status: StatusCode,
+    message: Option<&str>,
+) -> Result<Response, UiError> {
+    let nonce = accounts::random_secret().map_err(ApiError::from)?;
+    let token = auth::signin_token(state.signin_key()?, &nonce);
     let message = message
         .map(|m| format!(r#"<p class="error">{}</p>"#, escape(m)))
         .unwrap_or_default();
-    format!(
-        r#"<h1>Sign in</h1>{message}<form method="post" action="/signin" class="signin"><label>Name <input name="name" autocomplete="username" required></label><label>Password <input name="password" type="password" autocomplete="current-password" required></label><button>Sign in</button></form>"#
-    )
+    let body = format!(
+        r#"<h1>Sign in</h1>{message}<form method="post" action="/signin" class="signin"><input type="hidden" name="csrf" value="{token}"><label>Name <input name="name" autocomplete="username" required></label><label>Password <input name="password" type="password" autocomplete="current-password" required></label><button>Sign in</button></form>"#
+    );
+    let mut response = (status, layout("Sign in", None, &body)).into_response();
+    let cookie = auth::signin_cookie(&nonce, state.config.secure_cookies);
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }
 
-async fn signin_page() -> Html<String> {
-    layout("Sign in", None, &signin_form(None))
+async fn signin_page(State(state): State<Shared>) -> Result<Response, UiError> {
+    signin_response(&state, StatusCode::OK, None)
 }
 
 async fn signin(
     State(state): State<Shared>,
     ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     form: Result<Form<SignInForm>, FormRejection>,
 ) -> Result<Response, UiError> {
     let Ok(Form(form)) = form else {
         return Err(UiError(ApiError::invalid_body("the form is incomplete")));
     };
+    let nonce = auth::cookie(&headers, auth::SIGNIN_COOKIE);
+    if !auth::signin_token_valid(state.signin_key()?, nonce, &form.csrf) {
+        // A form posted from another site, or one older than this server process: no
+        // password is checked and no failure counted.
+        let account: String = form.name.chars().take(64).collect();
+        state
+            .with_store(move |store| {
+                audit::append(store.conn(), "-", "sign_in.csrf_failed", &account, "", &ip)?;
+                Ok(())
+            })
+            .await?;
+        return signin_response(
+            &state,
+            StatusCode::FORBIDDEN,
+            Some(
+                "The sign-in form expired or did not come from this server. Please sign in again.",
+            ),
+        );
+    }
     let secure = state.config.secure_cookies;
     let outcome = state
         .with_store(move |store| {
@@ -197,7 +236,16 @@ async fn signin(
         Ok(session) => {
             let mut response = Redirect::to("/cases").into_response();
             if let Ok(value) = HeaderValue::from_str(&auth::session_cookie(&session.id, secure)) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            // The sign-in nonce has served its purpose.
+            let expired = format!(
+                "{}=; Path=/signin; HttpOnly; SameSite=Strict; Max-Age=0{}",
+                auth::SIGNIN_COOKIE,
+                if secure { "; Secure" } else { "" }
+            );
+            if let Ok(value) = HeaderValue::from_str(&expired) {
+                response.headers_mut().append(header::SET_COOKIE, value);
             }
             Ok(response)
         }
@@ -210,7 +258,7 @@ async fn signin(
             } else {
                 (StatusCode::UNAUTHORIZED, "Name or password not accepted.")
             };
-            Ok((status, layout("Sign in", None, &signin_form(Some(message)))).into_response())
+            signin_response(&state, status, Some(message))
         }
     }
 }

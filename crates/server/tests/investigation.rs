@@ -859,16 +859,114 @@ fn urlencode(text: &str) -> String {
     unmask_server::svg::encode_segment(text)
 }
 
+/// The sign-in form's nonce cookie (`unmask_signin=…`) and its CSRF token.
+async fn signin_form(app: &Router) -> (String, String) {
+    let page = send(
+        app,
+        Request::builder()
+            .uri("/signin")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let set_cookie = page.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(set_cookie.starts_with("unmask_signin="), "{set_cookie}");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/signin"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    let cookie = set_cookie.split(';').next().unwrap().to_string();
+    (cookie, csrf_of(&page.text))
+}
+
 async fn sign_in(world: &World, name: &str, password: &str) -> Reply {
+    let (cookie, csrf) = signin_form(&world.app).await;
     send(
         &world.app,
         form(
             "/signin",
-            None,
-            &format!("name={}&password={}", urlencode(name), urlencode(password)),
+            Some(&cookie),
+            &format!(
+                "csrf={csrf}&name={}&password={}",
+                urlencode(name),
+                urlencode(password)
+            ),
         ),
     )
     .await
+}
+
+#[tokio::test]
+async fn a_sign_in_form_without_its_own_csrf_token_is_refused() {
+    let world = world();
+    let app = &world.app;
+    let (cookie, csrf) = signin_form(app).await;
+    let (other_cookie, other_csrf) = signin_form(app).await;
+    assert_ne!(csrf, other_csrf);
+    let credentials = format!("name=ana&password={}", urlencode(&world.analyst_password));
+    // What a cross-site form can send: no cookie (SameSite=Strict), or a token it
+    // cannot have; a nonce without its signature; another form's token.
+    let attempts = [
+        (None, credentials.clone()),
+        (None, format!("csrf={csrf}&{credentials}")),
+        (Some(cookie.clone()), credentials.clone()),
+        (Some(cookie.clone()), format!("csrf=&{credentials}")),
+        (
+            Some(cookie.clone()),
+            format!("csrf={}&{credentials}", &cookie["unmask_signin=".len()..]),
+        ),
+        (
+            Some(cookie.clone()),
+            format!("csrf={other_csrf}&{credentials}"),
+        ),
+        (
+            Some(other_cookie.clone()),
+            format!("csrf={csrf}&{credentials}"),
+        ),
+    ];
+    for (cookie, body) in &attempts {
+        let reply = send(app, form("/signin", cookie.as_deref(), body)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{cookie:?} {body}");
+        assert!(reply.text.contains("did not come from this server"));
+        let set_cookie = reply.headers[header::SET_COOKIE].to_str().unwrap();
+        assert!(
+            set_cookie.starts_with("unmask_signin="),
+            "a refusal starts no session: {set_cookie}"
+        );
+    }
+    // Refusals check no password, so they do not count toward the account's lock.
+    assert!(attempts.len() as i64 > accounts::MAX_FAILURES_PER_ACCOUNT);
+    let ok = send(
+        app,
+        form(
+            "/signin",
+            Some(&cookie),
+            &format!("csrf={csrf}&{credentials}"),
+        ),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
+    let cookies: Vec<&str> = ok
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert!(cookies[0].starts_with("unmask_session="));
+    assert!(cookies
+        .iter()
+        .any(|c| c.starts_with("unmask_signin=;") && c.contains("Max-Age=0")));
+    let actions = audit_actions(&world).await;
+    let refused = actions
+        .iter()
+        .filter(|(actor, action, target)| {
+            actor == "-" && action == "sign_in.csrf_failed" && target == "ana"
+        })
+        .count();
+    assert_eq!(refused, attempts.len());
+    assert!(!actions
+        .iter()
+        .any(|(_, action, _)| action == "sign_in.refused"));
 }
 
 fn csrf_of(html: &str) -> String {
