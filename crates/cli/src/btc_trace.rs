@@ -1,9 +1,10 @@
-//! `unmask btc-trace`: follow tainted bitcoin through the Bitcoin graph (the one
-//! `unmask cluster --add` builds), with the models and JSON result of `unmask
-//! trace`; and, with `--from-eth-trace`, across a bridge or THORChain hop: the
-//! bridge exits of an Ethereum trace are matched to their Bitcoin payouts (memo
-//! destination, else amount and time) and the trace goes on from there, each hop
-//! reported with its rule and confidence.
+//! `unmask btc-trace --from-eth-trace`: continue an Ethereum trace across a bridge
+//! or THORChain hop: the bridge exits of an Ethereum trace are matched to their
+//! Bitcoin payouts (memo destination, else amount and time) and the trace goes on
+//! from there in the Bitcoin graph, each hop reported with its rule and
+//! confidence. Given seeds instead, it traces forward like `unmask trace` on
+//! Bitcoin seeds (kept for scripts written before `unmask trace` took them; that
+//! command has every option, `--backward` and times included).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -135,7 +136,7 @@ pub fn btc_trace(data_dir: &Path, args: BtcTraceArgs) -> anyhow::Result<ExitCode
     let dir = unmask_utxo::btc_dir(data_dir);
     let graph = UtxoGraph::load(&dir, Options::default()).with_context(|| {
         format!(
-            "opening the Bitcoin graph in {} (fill it with `unmask cluster --add`)",
+            "opening the Bitcoin graph in {} (fill it with `unmask ingest`)",
             dir.display()
         )
     })?;

@@ -1,8 +1,9 @@
 //! `unmask cluster`: who controls which Bitcoin addresses.
 //!
-//! `unmask cluster --add FILE...` reads bitcoin-etl, getblock or GraphSense files
-//! into the Bitcoin graph under `<data-dir>/chain/btc/` (incrementally: only the new
-//! transactions are clustered); `unmask cluster ADDR` shows the address's cluster,
+//! `unmask ingest` reads bitcoin-etl and getblock files into the Bitcoin graph under
+//! `<data-dir>/chain/btc/`; `unmask cluster --add FILE...` does too, and also reads
+//! GraphSense transaction rows (incrementally: only the new transactions are
+//! clustered). `unmask cluster ADDR` shows the address's cluster,
 //! its size and labels, the transactions whose common inputs formed it, the
 //! CoinJoins its addresses entered (where clustering stopped) and, with `--change`,
 //! what the change heuristics say (evidence only, never merged).

@@ -68,11 +68,12 @@ enum Command {
     Report(cases::ReportArgs),
     /// Simulate a small world, ingest it, detect, and print the ranked cases.
     Demo(demo::DemoArgs),
-    /// Follow tainted funds through the chain store (poison, haircut, FIFO).
+    /// Follow tainted funds (poison, haircut, FIFO): Ethereum seeds (0x...) in the chain
+    /// store, Bitcoin seeds (addresses, txid:vout) in the Bitcoin graph.
     Trace(trace::TraceArgs),
-    /// Bitcoin address clusters: --add FILE... to read chain data, ADDR to show a cluster.
+    /// Bitcoin address clusters: ADDR to show a cluster (`unmask ingest` fills the graph; --add FILE... also does).
     Cluster(cluster::ClusterArgs),
-    /// Follow tainted bitcoin (poison, haircut, FIFO), or continue an Ethereum trace across a bridge hop.
+    /// Continue an Ethereum trace into Bitcoin across a bridge hop (--from-eth-trace); with seeds, the same as `unmask trace`.
     BtcTrace(btc_trace::BtcTraceArgs),
     /// Add or list address labels (exchange, mixer, bridge, sanction...).
     Label(label::LabelArgs),

@@ -1,4 +1,5 @@
-//! `unmask trace`: follow tainted funds through the chain store; and `unmask bench`:
+//! `unmask trace`: follow tainted funds through the chain store (Ethereum seeds)
+//! or the Bitcoin graph (Bitcoin seeds), same options and result; and `unmask bench`:
 //! the chain store's benchmark (ingest rate, bytes per edge, trace latency by hops
 //! and by graph size) on synthetic data.
 
@@ -15,10 +16,11 @@ use unmask_trace::taint::{self, Direction, Model, TraceOptions, TraceResult};
 
 #[derive(Args)]
 pub struct TraceArgs {
-    /// Addresses to start from (0x...).
+    /// Where to start: Ethereum addresses (0x...), or Bitcoin addresses (base58,
+    /// bech32) and outputs (txid:vout). One chain per trace.
     #[arg(required = true)]
     seeds: Vec<String>,
-    /// Only this asset: ETH or a token contract address.
+    /// Only this asset: ETH or a token contract address (Bitcoin: BTC).
     #[arg(long)]
     asset: Option<String>,
     /// poison, haircut or fifo.
@@ -33,7 +35,7 @@ pub struct TraceArgs {
     #[arg(long)]
     to: Option<String>,
     /// Do not follow transfers carrying less taint (whole ETH for ETH, smallest
-    /// units for tokens).
+    /// units for tokens, BTC for Bitcoin).
     #[arg(long)]
     min_amount: Option<String>,
     /// Labelled services where taint exits (comma-separated: exchange, bridge,
@@ -60,7 +62,62 @@ fn parse_time(text: &str) -> anyhow::Result<u64> {
         .unwrap_or(0))
 }
 
+/// Which chain a seed names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SeedChain {
+    Ethereum,
+    Bitcoin,
+    /// Neither shape; the Bitcoin graph may still hold it (GraphSense-style names).
+    Unknown,
+}
+
+fn seed_chain(seed: &str) -> SeedChain {
+    const BASE58: &str = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let seed = seed.trim();
+    let lower = seed.to_ascii_lowercase();
+    if lower.starts_with("0x") {
+        return SeedChain::Ethereum;
+    }
+    if let Some((txid, vout)) = seed.split_once(':') {
+        if txid.len() == 64
+            && txid.bytes().all(|b| b.is_ascii_hexdigit())
+            && vout.parse::<u32>().is_ok()
+        {
+            return SeedChain::Bitcoin;
+        }
+    }
+    let bech32 = ["bc1", "tb1", "bcrt1"].iter().any(|p| lower.starts_with(p))
+        && lower.len() >= 14
+        && lower.bytes().all(|b| b.is_ascii_alphanumeric());
+    let base58 = (25..=35).contains(&seed.len())
+        && matches!(seed.as_bytes()[0], b'1' | b'3' | b'm' | b'n' | b'2')
+        && seed.chars().all(|c| BASE58.contains(c));
+    if bech32 || base58 || lower.starts_with("nonstandard") {
+        SeedChain::Bitcoin
+    } else {
+        SeedChain::Unknown
+    }
+}
+
 pub fn trace(data_dir: &Path, args: TraceArgs) -> anyhow::Result<ExitCode> {
+    let chains: Vec<SeedChain> = args.seeds.iter().map(|s| seed_chain(s)).collect();
+    let ethereum = chains.contains(&SeedChain::Ethereum);
+    if ethereum && chains.contains(&SeedChain::Bitcoin) {
+        let bitcoin: Vec<&str> = args
+            .seeds
+            .iter()
+            .zip(&chains)
+            .filter(|(_, c)| **c == SeedChain::Bitcoin)
+            .map(|(s, _)| s.as_str())
+            .collect();
+        anyhow::bail!(
+            "the seeds mix Ethereum and Bitcoin ({}): a trace follows one chain; trace each on its own (Ethereum into Bitcoin across a bridge: `unmask btc-trace --from-eth-trace`)",
+            bitcoin.join(", ")
+        );
+    }
+    if !ethereum {
+        return bitcoin_trace(data_dir, &args);
+    }
     let store = crate::open(data_dir)?;
     let labels = Labels::load(&store)?;
     let graph = ChainGraph::open(&chain_dir(data_dir)).context("opening the chain store")?;
@@ -74,17 +131,7 @@ pub fn trace(data_dir: &Path, args: TraceArgs) -> anyhow::Result<ExitCode> {
         ),
         None => None,
     };
-    let mut stop_at = std::collections::BTreeSet::new();
-    for word in args
-        .stop_at
-        .split(',')
-        .map(str::trim)
-        .filter(|w| !w.is_empty() && *w != "none")
-    {
-        stop_at.insert(
-            Service::parse(word).with_context(|| format!("--stop-at: unknown service {word:?}"))?,
-        );
-    }
+    let stop_at = parse_stop_at(&args.stop_at)?;
     let min_amount = match &args.min_amount {
         None => 0,
         Some(text) => {
@@ -119,14 +166,7 @@ pub fn trace(data_dir: &Path, args: TraceArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let result = taint::trace(&graph, &labels, &args.seeds, &options)?;
     let elapsed = started.elapsed();
-    if args.json {
-        let mut value = serde_json::to_value(&result)?;
-        value["graph"] = flow_graph(&result);
-        value["elapsed_ms"] = serde_json::json!(elapsed.as_secs_f64() * 1000.0);
-        println!("{}", serde_json::to_string_pretty(&value)?);
-    } else {
-        print!("{}", render(&result, elapsed));
-    }
+    print_result(&result, elapsed, args.json)?;
     Ok(
         if result.addresses.len() > result.seeds.len() || !result.exits.is_empty() {
             ExitCode::SUCCESS
@@ -134,6 +174,101 @@ pub fn trace(data_dir: &Path, args: TraceArgs) -> anyhow::Result<ExitCode> {
             ExitCode::from(1)
         },
     )
+}
+
+/// `unmask trace` on Bitcoin seeds: the same options and result, on the Bitcoin
+/// graph (`unmask_utxo::taint`), amounts in satoshi.
+fn bitcoin_trace(data_dir: &Path, args: &TraceArgs) -> anyhow::Result<ExitCode> {
+    use unmask_utxo::taint::{block_window, BtcTraceOptions};
+    if let Some(asset) = &args.asset {
+        anyhow::ensure!(
+            asset.eq_ignore_ascii_case("BTC"),
+            "--asset {asset:?}: a Bitcoin trace follows BTC only"
+        );
+    }
+    let model = Model::parse(&args.model)
+        .with_context(|| format!("--model {:?}: expected poison, haircut or fifo", args.model))?;
+    let stop_at = parse_stop_at(&args.stop_at)?;
+    let min_amount = match &args.min_amount {
+        None => 0,
+        Some(text) => {
+            let sat = parse_units(text, 8)
+                .with_context(|| format!("--min-amount {text:?} is not an amount of BTC"))?;
+            u64::try_from(sat).context("--min-amount is more bitcoin than exists")?
+        }
+    };
+    let dir = unmask_utxo::btc_dir(data_dir);
+    let graph = unmask_utxo::graph::UtxoGraph::load(&dir, Default::default())
+        .with_context(|| format!("opening the Bitcoin graph in {}", dir.display()))?;
+    anyhow::ensure!(
+        graph.tx_count() > 0,
+        "the Bitcoin graph in {} is empty: `unmask ingest` bitcoin-etl or getblock files first",
+        dir.display()
+    );
+    let labels = if data_dir.join("unmask.sqlite").exists() {
+        Labels::load(&crate::open(data_dir)?)?
+    } else {
+        Labels::default()
+    };
+    let from = args.from.as_deref().map(parse_time).transpose()?;
+    let to = args.to.as_deref().map(parse_time).transpose()?;
+    let (from_block, to_block) = block_window(&graph, from, to);
+    let options = BtcTraceOptions {
+        model,
+        direction: if args.backward {
+            Direction::Backward
+        } else {
+            Direction::Forward
+        },
+        max_hops: args.max_hops,
+        min_amount,
+        from_block,
+        to_block,
+        stop_at,
+        ..BtcTraceOptions::default()
+    };
+    let started = Instant::now();
+    let result = unmask_utxo::taint::trace(&graph, &args.seeds, &labels, &options)?;
+    let elapsed = started.elapsed();
+    print_result(&result, elapsed, args.json)?;
+    Ok(
+        if result.addresses.len() > result.seeds.len() || !result.exits.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        },
+    )
+}
+
+fn parse_stop_at(text: &str) -> anyhow::Result<std::collections::BTreeSet<Service>> {
+    let mut stop_at = std::collections::BTreeSet::new();
+    for word in text
+        .split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty() && *w != "none")
+    {
+        stop_at.insert(
+            Service::parse(word).with_context(|| format!("--stop-at: unknown service {word:?}"))?,
+        );
+    }
+    Ok(stop_at)
+}
+
+/// Prints a trace result: JSON (with the flow graph and the time taken) or text.
+pub fn print_result(
+    result: &TraceResult,
+    elapsed: std::time::Duration,
+    json: bool,
+) -> anyhow::Result<()> {
+    if json {
+        let mut value = serde_json::to_value(result)?;
+        value["graph"] = flow_graph(result);
+        value["elapsed_ms"] = serde_json::json!(elapsed.as_secs_f64() * 1000.0);
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        print!("{}", render(result, elapsed));
+    }
+    Ok(())
 }
 
 /// Nodes and edges for the web UI: every tainted address and exit, and the
@@ -181,6 +316,8 @@ fn eth(asset: &str, amount: &str) -> String {
     let value: u128 = amount.parse().unwrap_or(0);
     if asset == "ETH" {
         format!("{} ETH", format_units(value, 18))
+    } else if asset == "BTC" {
+        format!("{} BTC", format_units(value, 8))
     } else {
         format!("{value} of {asset}")
     }

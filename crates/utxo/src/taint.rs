@@ -47,6 +47,9 @@ pub struct BtcTraceOptions {
     pub to_block: Option<u64>,
     pub stop_at: BTreeSet<Service>,
     pub max_tx_refs: usize,
+    /// Forward (where did the seeds' coins go) or backward (where did the coins
+    /// the seeds received come from).
+    pub direction: Direction,
 }
 
 impl Default for BtcTraceOptions {
@@ -59,6 +62,7 @@ impl Default for BtcTraceOptions {
             to_block: None,
             stop_at: [Service::Exchange, Service::Bridge, Service::Mixer].into(),
             max_tx_refs: 20,
+            direction: Direction::Forward,
         }
     }
 }
@@ -177,7 +181,7 @@ fn allocate(model: Model, inputs: &[(u64, u64)], outputs: &[u64]) -> Vec<u64> {
     shares
 }
 
-/// Forward taint from the seeds.
+/// Taint from the seeds, forward or backward as `options.direction` says.
 pub fn trace(
     graph: &UtxoGraph,
     seeds: &[String],
@@ -185,49 +189,55 @@ pub fn trace(
     options: &BtcTraceOptions,
 ) -> Result<TraceResult, BtcTraceError> {
     let seed_outputs = resolve_seeds(graph, seeds)?;
-    trace_outputs(graph, &seed_outputs, seeds, labels, options)
+    match options.direction {
+        Direction::Forward => trace_outputs(graph, &seed_outputs, seeds, labels, options),
+        Direction::Backward => trace_back(graph, &seed_outputs, seeds, labels, options),
+    }
 }
 
-/// Forward taint from given output positions (e.g. a bridge payout's outputs).
-pub fn trace_outputs(
+/// The block window of a time window: the first block with a transaction at or
+/// after `from` and the last with one at or before `to` (unix seconds). A bound no
+/// transaction meets gives an empty window.
+pub fn block_window(
     graph: &UtxoGraph,
-    seed_outputs: &[u64],
-    seed_names: &[String],
-    labels: &Labels,
-    options: &BtcTraceOptions,
-) -> Result<TraceResult, BtcTraceError> {
-    if seed_outputs.is_empty() {
-        return Err(BtcTraceError::NoSeeds);
-    }
-    let total_outputs: u64 = (0..graph.tx_count() as u32)
-        .last()
-        .map_or(0, |t| graph.tx(t).first_output + graph.tx(t).outputs as u64);
-    // The transaction of an output position.
-    let tx_of_output = |position: u64| -> u32 {
-        let (mut lo, mut hi) = (0u32, graph.tx_count() as u32);
-        while lo + 1 < hi {
-            let mid = (lo + hi) / 2;
-            if graph.tx(mid).first_output <= position {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
+    from: Option<u64>,
+    to: Option<u64>,
+) -> (Option<u64>, Option<u64>) {
+    let (mut first, mut last) = (None::<u64>, None::<u64>);
+    for tx in 0..graph.tx_count() as u32 {
+        let rec = graph.tx(tx);
+        if from.is_some_and(|f| rec.time >= f) {
+            first = Some(first.map_or(rec.block, |b| b.min(rec.block)));
         }
-        lo
-    };
-    let output_at = |position: u64| {
-        let tx = tx_of_output(position);
-        graph.tx_outputs(tx)[(position - graph.tx(tx).first_output) as usize]
-    };
-    let seed_addresses: FxHashSet<u32> = seed_outputs
-        .iter()
-        .filter(|&&p| p < total_outputs)
-        .map(|&p| output_at(p).address)
-        .collect();
+        if to.is_some_and(|t| rec.time <= t) {
+            last = Some(last.map_or(rec.block, |b| b.max(rec.block)));
+        }
+    }
+    (
+        from.map(|_| first.unwrap_or(u64::MAX)),
+        to.map(|_| last.unwrap_or(0)),
+    )
+}
 
-    // Labelled services among the graph's addresses.
-    let mut services: FxHashMap<u32, (BTreeSet<Service>, String, Vec<String>)> =
-        FxHashMap::default();
+/// The transaction of an output position (binary search over first outputs).
+fn tx_of_output(graph: &UtxoGraph, position: u64) -> u32 {
+    let (mut lo, mut hi) = (0u32, graph.tx_count() as u32);
+    while lo + 1 < hi {
+        let mid = (lo + hi) / 2;
+        if graph.tx(mid).first_output <= position {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// Labelled services among the graph's addresses: kinds, name, categories.
+type ServiceMap = FxHashMap<u32, (BTreeSet<Service>, String, Vec<String>)>;
+
+fn service_map(graph: &UtxoGraph, labels: &Labels) -> ServiceMap {
+    let mut services = ServiceMap::default();
     for (address, label) in &labels.by_address {
         let id = graph
             .addresses
@@ -244,6 +254,352 @@ pub fn trace_outputs(
             );
         }
     }
+    services
+}
+
+fn entity_of(address: &str) -> String {
+    normalize::wallet(address).map_or_else(|| address.to_string(), |a| format!("wallet:{a}"))
+}
+
+/// Which part of each input funded `amount` of output `index` of a transaction:
+/// all of every input (poison), `amount × input / total input` (haircut), or the
+/// inputs' value under the output's first `amount` satoshis when inputs and
+/// outputs are laid end to end in order (FIFO).
+fn funding(model: Model, inputs: &[u64], outputs: &[u64], index: usize, amount: u64) -> Vec<u64> {
+    let total_in: u128 = inputs.iter().map(|&v| v as u128).sum();
+    match model {
+        Model::Poison => inputs.to_vec(),
+        Model::Haircut => inputs
+            .iter()
+            .map(|&v| (amount as u128 * v as u128 / total_in.max(1)) as u64)
+            .collect(),
+        Model::Fifo => {
+            let start: u128 = outputs[..index].iter().map(|&v| v as u128).sum();
+            let end = start + amount.min(outputs[index]) as u128;
+            let mut offset = 0u128;
+            inputs
+                .iter()
+                .map(|&value| {
+                    let (a, b) = (offset, offset + value as u128);
+                    offset = b;
+                    b.min(end).saturating_sub(a.max(start)) as u64
+                })
+                .collect()
+        }
+    }
+}
+
+/// Backward from the seeds' outputs: where the coins they received came from.
+///
+/// Each demanded output (at first every output paying a seed, wholly) is
+/// explained by the inputs of the transaction that made it ([`funding`]); an
+/// input's share becomes a demand on the output it spent, one hop further. The
+/// graph is acyclic and transactions are visited latest first, so each
+/// transaction is expanded once with every demand on its outputs summed. A
+/// source stops at a labelled service in the stop set (an exit: "the coins came
+/// from this exchange"), at a CoinJoin (when mixers are a stop), at a coinbase
+/// (exit `coinbase`: newly mined), at an input whose funding transaction is not
+/// in the graph, or at the hop limit. The books (`reconciliation`) are left
+/// empty, as for the EVM tracer's backward traces.
+pub fn trace_back(
+    graph: &UtxoGraph,
+    seed_outputs: &[u64],
+    seed_names: &[String],
+    labels: &Labels,
+    options: &BtcTraceOptions,
+) -> Result<TraceResult, BtcTraceError> {
+    if seed_outputs.is_empty() {
+        return Err(BtcTraceError::NoSeeds);
+    }
+    let services = service_map(graph, labels);
+    let stops = |address: u32| -> Option<(String, String)> {
+        let (kinds, name, _) = services.get(&address)?;
+        let hit = kinds.iter().find(|k| options.stop_at.contains(k))?;
+        Some((hit.as_str().to_string(), name.clone()))
+    };
+    let in_window = |block: u64| {
+        options.from_block.is_none_or(|f| block >= f) && options.to_block.is_none_or(|t| block <= t)
+    };
+    let text = |address: u32| -> String {
+        if address == NONE {
+            "op_return".to_string()
+        } else {
+            graph.addresses.text(address).to_string()
+        }
+    };
+
+    // Demands per transaction: output index -> (amount, hop).
+    let mut demands: FxHashMap<u32, BTreeMap<u32, (u64, u32)>> = FxHashMap::default();
+    let mut queue: BinaryHeap<(u64, u32)> = BinaryHeap::new();
+    let mut states: FxHashMap<u32, AddressState> = FxHashMap::default();
+    let mut seed_addresses: FxHashSet<u32> = FxHashSet::default();
+    for &position in seed_outputs {
+        let tx = tx_of_output(graph, position);
+        let rec = graph.tx(tx);
+        if !in_window(rec.block) {
+            continue;
+        }
+        let index = (position - rec.first_output) as u32;
+        let output = graph.tx_outputs(tx)[index as usize];
+        if output.address != NONE {
+            seed_addresses.insert(output.address);
+            let state = states.entry(output.address).or_default();
+            if state.first_tx.is_none_or(|f| rec.block < graph.tx(f).block) {
+                state.first_tx = Some(tx);
+            }
+        }
+        let tx_demands = demands.entry(tx).or_default();
+        if tx_demands.is_empty() {
+            queue.push((rec.block, tx));
+        }
+        tx_demands.insert(index, (output.value, 0));
+    }
+
+    let mut exits: BTreeMap<String, (Exit, u128)> = BTreeMap::new();
+    let mut flows: BTreeMap<(String, String), (Flow, u128)> = BTreeMap::new();
+    let mut edges_examined = 0u64;
+    let add_exit = |exits: &mut BTreeMap<String, (Exit, u128)>,
+                    address: String,
+                    kind: &str,
+                    label: Option<String>,
+                    hop: u32,
+                    tx: u32,
+                    amount: u64| {
+        let rec = graph.tx(tx);
+        let entry = exits.entry(address.clone()).or_insert_with(|| {
+            (
+                Exit {
+                    entity: entity_of(&address),
+                    address,
+                    kind: kind.to_string(),
+                    label,
+                    hop,
+                    first_block: rec.block as u32,
+                    first_time: Some(rec.time),
+                    amounts: BTreeMap::new(),
+                    transactions: Vec::new(),
+                },
+                0,
+            )
+        });
+        entry.1 += amount as u128;
+        entry.0.hop = entry.0.hop.min(hop);
+        if (rec.block as u32) < entry.0.first_block {
+            entry.0.first_block = rec.block as u32;
+            entry.0.first_time = Some(rec.time);
+        }
+        let txid = txid_text(graph.txid(tx));
+        if entry.0.transactions.len() < options.max_tx_refs && !entry.0.transactions.contains(&txid)
+        {
+            entry.0.transactions.push(txid);
+        }
+    };
+
+    while let Some((block, tx)) = queue.pop() {
+        let Some(outputs_wanted) = demands.remove(&tx) else {
+            continue;
+        };
+        let rec = graph.tx(tx);
+        let hop = outputs_wanted.values().map(|&(_, h)| h).min().unwrap_or(0);
+        let wanted: u64 = outputs_wanted.values().map(|&(a, _)| a).sum();
+        if hop >= options.max_hops {
+            for &index in outputs_wanted.keys() {
+                let address = graph.tx_outputs(tx)[index as usize].address;
+                if let Some(state) = states.get_mut(&address) {
+                    state.at_hop_limit = true;
+                }
+            }
+            continue;
+        }
+        if graph.is_coinjoin(tx) && options.stop_at.contains(&Service::Mixer) {
+            let name = graph
+                .detections(tx)
+                .first()
+                .map(|d| d.kind.name().to_string());
+            let address = format!("coinjoin:{}", txid_text(graph.txid(tx)));
+            add_exit(&mut exits, address, "mixer", name, hop + 1, tx, wanted);
+            continue;
+        }
+        if rec.flags & crate::graph::flags::COINBASE != 0 || rec.inputs == 0 {
+            add_exit(
+                &mut exits,
+                "coinbase".to_string(),
+                "coinbase",
+                Some("newly mined".to_string()),
+                hop + 1,
+                tx,
+                wanted,
+            );
+            continue;
+        }
+        let inputs = graph.tx_inputs(tx);
+        let values: Vec<u64> = inputs
+            .iter()
+            .map(|i| if i.known { i.value } else { 0 })
+            .collect();
+        let outputs: Vec<u64> = graph.tx_outputs(tx).iter().map(|o| o.value).collect();
+        edges_examined += (inputs.len() + outputs_wanted.len()) as u64;
+        // Each input's share, per demanded output (for the flows).
+        let mut shares = vec![0u64; inputs.len()];
+        let mut per_output: Vec<(u32, Vec<u64>)> = Vec::new();
+        for (&index, &(amount, _)) in &outputs_wanted {
+            let part = funding(options.model, &values, &outputs, index as usize, amount);
+            for (total, &p) in shares.iter_mut().zip(&part) {
+                *total = if options.model == Model::Poison {
+                    (*total).max(p)
+                } else {
+                    total.saturating_add(p)
+                };
+            }
+            per_output.push((index, part));
+        }
+        let txid = txid_text(graph.txid(tx));
+        for (i, input) in inputs.iter().enumerate() {
+            let share = shares[i];
+            if share == 0 || share < options.min_amount || input.address == NONE {
+                continue;
+            }
+            let from = text(input.address);
+            for (index, part) in &per_output {
+                if part[i] == 0 {
+                    continue;
+                }
+                let to = text(graph.tx_outputs(tx)[*index as usize].address);
+                let (flow, total) = flows.entry((from.clone(), to.clone())).or_insert_with(|| {
+                    (
+                        Flow {
+                            from: from.clone(),
+                            to,
+                            asset: BTC.to_string(),
+                            amount: String::new(),
+                            transfers: 0,
+                            first_block: block as u32,
+                            transactions: Vec::new(),
+                        },
+                        0,
+                    )
+                });
+                *total += part[i] as u128;
+                flow.transfers += 1;
+                flow.first_block = flow.first_block.min(block as u32);
+                if flow.transactions.len() < options.max_tx_refs
+                    && !flow.transactions.contains(&txid)
+                {
+                    flow.transactions.push(txid.clone());
+                }
+            }
+            if let Some((kind, name)) = stops(input.address) {
+                add_exit(&mut exits, from, &kind, Some(name), hop + 1, tx, share);
+                continue;
+            }
+            let state = states.entry(input.address).or_default();
+            state.hop = if state.received == 0 && !seed_addresses.contains(&input.address) {
+                hop + 1
+            } else {
+                state.hop.min(hop + 1)
+            };
+            if state.first_tx.is_none_or(|f| block < graph.tx(f).block) {
+                state.first_tx = Some(tx);
+            }
+            state.received += share as u128;
+            if input.prev_tx == NONE {
+                // Funded by a transaction outside the graph: the trail ends here.
+                continue;
+            }
+            let prev = graph.tx(input.prev_tx);
+            if !in_window(prev.block) {
+                continue;
+            }
+            let tx_demands = demands.entry(input.prev_tx).or_default();
+            if tx_demands.is_empty() {
+                queue.push((prev.block, input.prev_tx));
+            }
+            let slot = tx_demands.entry(input.prev_index).or_insert((0, hop + 1));
+            slot.0 = if options.model == Model::Poison {
+                slot.0.max(share)
+            } else {
+                slot.0.saturating_add(share)
+            };
+            slot.1 = slot.1.min(hop + 1);
+        }
+    }
+
+    let mut addresses: Vec<TaintedAddress> = states
+        .into_iter()
+        .map(|(id, state)| {
+            let address = graph.addresses.text(id).to_string();
+            let label = services.get(&id);
+            let first = state.first_tx.map(|t| graph.tx(t));
+            let is_seed = seed_addresses.contains(&id);
+            TaintedAddress {
+                entity: entity_of(&address),
+                address,
+                hop: if is_seed { 0 } else { state.hop },
+                first_taint_block: first.map_or(0, |r| r.block as u32),
+                first_taint_time: first.map(|r| r.time),
+                tainted_received: if state.received > 0 {
+                    [(BTC.to_string(), state.received.to_string())].into()
+                } else {
+                    BTreeMap::new()
+                },
+                tainted_held: BTreeMap::new(),
+                label: label.map(|l| l.1.clone()),
+                categories: label.map(|l| l.2.clone()).unwrap_or_default(),
+                is_seed,
+                at_hop_limit: state.at_hop_limit,
+            }
+        })
+        .collect();
+    addresses.sort_by(|a, b| a.hop.cmp(&b.hop).then(a.address.cmp(&b.address)));
+    Ok(TraceResult {
+        model: options.model,
+        direction: Direction::Backward,
+        seeds: seed_names.to_vec(),
+        addresses,
+        exits: exits
+            .into_values()
+            .map(|(mut exit, amount)| {
+                exit.amounts.insert(BTC.to_string(), amount.to_string());
+                exit
+            })
+            .collect(),
+        flows: flows
+            .into_values()
+            .map(|(mut flow, amount)| {
+                flow.amount = amount.to_string();
+                flow
+            })
+            .collect(),
+        reconciliation: BTreeMap::new(),
+        edges_examined,
+    })
+}
+
+/// Forward taint from given output positions (e.g. a bridge payout's outputs).
+pub fn trace_outputs(
+    graph: &UtxoGraph,
+    seed_outputs: &[u64],
+    seed_names: &[String],
+    labels: &Labels,
+    options: &BtcTraceOptions,
+) -> Result<TraceResult, BtcTraceError> {
+    if seed_outputs.is_empty() {
+        return Err(BtcTraceError::NoSeeds);
+    }
+    let total_outputs: u64 = (0..graph.tx_count() as u32)
+        .last()
+        .map_or(0, |t| graph.tx(t).first_output + graph.tx(t).outputs as u64);
+    let tx_of_output = |position: u64| tx_of_output(graph, position);
+    let output_at = |position: u64| {
+        let tx = tx_of_output(position);
+        graph.tx_outputs(tx)[(position - graph.tx(tx).first_output) as usize]
+    };
+    let seed_addresses: FxHashSet<u32> = seed_outputs
+        .iter()
+        .filter(|&&p| p < total_outputs)
+        .map(|&p| output_at(p).address)
+        .collect();
+    let services = service_map(graph, labels);
     let stops = |address: u32| -> Option<(String, String)> {
         let (kinds, name, _) = services.get(&address)?;
         let hit = kinds.iter().find(|k| options.stop_at.contains(k))?;
@@ -520,6 +876,7 @@ pub fn trace_outputs(
         fees: fees.to_string(),
         untraced: untraced.to_string(),
         difference: (left as i128 - accounted as i128).to_string(),
+        ..Reconciliation::default()
     };
     Ok(TraceResult {
         model: options.model,
@@ -553,5 +910,22 @@ mod tests {
             assert_eq!(shares.iter().sum::<u64>(), 40);
         }
         assert_eq!(allocate(Model::Haircut, &[(10, 0)], &[9]), [0, 0]);
+    }
+
+    #[test]
+    fn backward_funding_splits_an_output_over_the_inputs() {
+        // Inputs 60 and 40; outputs 50 and 45 (fee 5).
+        let (inputs, outputs) = ([60, 40], [50, 45]);
+        // Haircut: 45 of output 1 came 60 % from input 0, 40 % from input 1.
+        assert_eq!(funding(Model::Haircut, &inputs, &outputs, 1, 45), [27, 18]);
+        // FIFO: output 1 is [50, 95) of the stream: 10 of input 0, 35 of input 1;
+        // its first 20 satoshis [50, 70): 10 and 10.
+        assert_eq!(funding(Model::Fifo, &inputs, &outputs, 1, 45), [10, 35]);
+        assert_eq!(funding(Model::Fifo, &inputs, &outputs, 1, 20), [10, 10]);
+        assert_eq!(funding(Model::Fifo, &inputs, &outputs, 0, 50), [50, 0]);
+        // Poison: every input wholly.
+        assert_eq!(funding(Model::Poison, &inputs, &outputs, 0, 1), [60, 40]);
+        // Unknown inputs (value 0) take nothing.
+        assert_eq!(funding(Model::Haircut, &[0, 40], &[30], 0, 30), [0, 30]);
     }
 }
