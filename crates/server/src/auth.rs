@@ -124,44 +124,6 @@ impl Principal {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hmac_matches_rfc_4231_test_cases() {
-        // RFC 4231, test case 2 and test case 6 (a key longer than the block).
-        assert_eq!(
-            hex::encode(hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-        assert_eq!(
-            hex::encode(hmac_sha256(
-                &[0xaa; 131],
-                b"Test Using Larger Than Block-Size Key - Hash Key First"
-            )),
-            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
-        );
-    }
-
-    #[test]
-    fn signin_tokens_are_bound_to_the_nonce_and_the_key() {
-        let nonce = "ab".repeat(32);
-        let token = signin_token(b"key one", &nonce);
-        assert!(signin_token_valid(b"key one", Some(&nonce), &token));
-        assert!(!signin_token_valid(b"key two", Some(&nonce), &token));
-        assert!(!signin_token_valid(
-            b"key one",
-            Some(&"cd".repeat(32)),
-            &token
-        ));
-        assert!(!signin_token_valid(b"key one", None, &token));
-        assert!(!signin_token_valid(b"key one", Some(&nonce), ""));
-        // The nonce itself is not a token (plain double-submit would accept it).
-        assert!(!signin_token_valid(b"key one", Some(&nonce), &nonce));
-    }
-}
-
 /// The client address: the socket peer (a reverse proxy's header is not trusted).
 pub fn client_ip(parts: &Parts) -> String {
     parts
@@ -302,4 +264,42 @@ pub async fn require_analyst(
     }
     next.run(axum::extract::Request::from_parts(parts, body))
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231_test_cases() {
+        // RFC 4231, test case 2 and test case 6 (a key longer than the block).
+        assert_eq!(
+            hex::encode(hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert_eq!(
+            hex::encode(hmac_sha256(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+    }
+
+    #[test]
+    fn signin_tokens_are_bound_to_the_nonce_and_the_key() {
+        let nonce = "ab".repeat(32);
+        let token = signin_token(b"key one", &nonce);
+        assert!(signin_token_valid(b"key one", Some(&nonce), &token));
+        assert!(!signin_token_valid(b"key two", Some(&nonce), &token));
+        assert!(!signin_token_valid(
+            b"key one",
+            Some(&"cd".repeat(32)),
+            &token
+        ));
+        assert!(!signin_token_valid(b"key one", None, &token));
+        assert!(!signin_token_valid(b"key one", Some(&nonce), ""));
+        // The nonce itself is not a token (plain double-submit would accept it).
+        assert!(!signin_token_valid(b"key one", Some(&nonce), &nonce));
+    }
 }
