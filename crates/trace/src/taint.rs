@@ -18,7 +18,12 @@
 //! to the fee pseudo-address, also an exit. Haircut and FIFO conserve taint
 //! exactly (the rounding stays with the sender), so the [`Reconciliation`] holds
 //! to the wei: left the seeds = returned to seeds + held + exits + fees +
-//! untraced (below `--min-amount`, or sent after the window).
+//! untraced (below `--min-amount`, sent after the window, or dust).
+//!
+//! **Dust**: taint below a floor relative to what left the seeds (one millionth
+//! by default, [`TraceOptions::dust_floor_ppb`]) is not followed to addresses the
+//! trace has not reached yet; it still reaches exits and reached addresses. Without
+//! it, haircut leaks wei-sized taint from busy accounts into most of the graph.
 //!
 //! **Backward** starts from value that arrived at the seeds and walks inflows
 //! strictly earlier than each transfer it explains, splitting an amount over the
@@ -62,6 +67,15 @@ pub enum Direction {
     Backward,
 }
 
+/// The default dust floor: one millionth of what left the seeds (0.5 ETH of a
+/// 500,000 ETH heist, 0.01 ETH of a 10,000 ETH tranche). Without a floor, haircut
+/// taint leaks from every tainted address into each later transfer it makes, so
+/// a trace that touches a busy unlabelled account spreads wei-sized taint to
+/// hundreds of thousands of addresses that no investigator would act on.
+pub const DEFAULT_DUST_FLOOR_PPB: u64 = 1_000;
+
+const BILLION: u128 = 1_000_000_000;
+
 /// What to trace and where to stop.
 #[derive(Debug, Clone)]
 pub struct TraceOptions {
@@ -72,6 +86,13 @@ pub struct TraceOptions {
     pub max_hops: u32,
     /// Transfers of a smaller tainted amount (smallest units) are not followed.
     pub min_amount: u128,
+    /// The dust floor, relative to the trace's size: taint below this many
+    /// billionths of what left the seeds (per asset) is *dust* and does not
+    /// reach addresses the trace has not reached yet; it is counted in the books
+    /// (`dust`, part of `untraced`). Taint to exits, fees and addresses already
+    /// reached is followed whatever its size. 0 turns the floor off. Default:
+    /// [`DEFAULT_DUST_FLOOR_PPB`].
+    pub dust_floor_ppb: u64,
     /// Inclusive block range to follow transfers in.
     pub from_block: Option<u32>,
     pub to_block: Option<u32>,
@@ -89,6 +110,7 @@ impl Default for TraceOptions {
             asset: None,
             max_hops: 20,
             min_amount: 0,
+            dust_floor_ppb: DEFAULT_DUST_FLOOR_PPB,
             from_block: None,
             to_block: None,
             stop_at: [Service::Exchange, Service::Bridge, Service::Mixer].into(),
@@ -168,8 +190,14 @@ pub struct Reconciliation {
     pub held: String,
     pub exits: String,
     pub fees: String,
-    /// Taint not followed: transfers below `--min-amount` or after the window.
+    /// Taint not followed: transfers below `--min-amount`, outside the window, or
+    /// dust (below).
     pub untraced: String,
+    /// Of `untraced`, the dust: transfers carrying less taint than the dust floor
+    /// ([`TraceOptions::dust_floor_ppb`]) to addresses the trace had not reached.
+    pub dust: String,
+    /// The dust floor used, in smallest units ("0" when off).
+    pub dust_floor: String,
     /// left - returned - held - exits - fees - untraced (0 for haircut and FIFO).
     pub difference: String,
 }
@@ -703,12 +731,23 @@ fn forward(
     let mut holders: FxHashMap<u32, Holder> = FxHashMap::default();
     let mut heap: BinaryHeap<Reverse<(Key, u32)>> = BinaryHeap::new();
     let seed_set: FxHashSet<u32> = seeds.iter().copied().collect();
-    let (mut left, mut returned, mut exits_total, mut fees, mut below) =
-        (0u128, 0u128, 0u128, 0u128, 0u128);
+    let (mut left, mut returned, mut exits_total, mut fees, mut below, mut dust) =
+        (0u128, 0u128, 0u128, 0u128, 0u128, 0u128);
     let start: Key = (options.from_block.unwrap_or(0), 0, 0, 0);
+    // What will leave the seeds (they are wholly tainted) sets the dust floor.
+    let mut leaving = 0u128;
     for &seed in seeds {
         let events = events_of(graph, seed, asset, &mut scratch);
         let cursor = events.partition_point(|(e, _)| e.order_key() < start);
+        leaving = events[cursor..]
+            .iter()
+            .filter(|(e, out)| {
+                *out && e.from != e.to
+                    && !seed_set.contains(&e.to)
+                    && in_window(options, e.edge.block)
+            })
+            .map(|(e, _)| e.amount())
+            .fold(leaving, u128::saturating_add);
         let mut holder = Holder {
             seed: true,
             expand: true,
@@ -725,6 +764,7 @@ fn forward(
         collector.address_entry(seed, 0, holder.first_block, true);
         holders.insert(seed, holder);
     }
+    let dust_floor = mul_div(leaving, options.dust_floor_ppb as u128, BILLION);
     while let Some(Reverse((key, id))) = heap.pop() {
         let Some(holder) = holders.get_mut(&id) else {
             continue;
@@ -789,19 +829,27 @@ fn forward(
             }
             continue;
         }
+        let stop = if to_seed {
+            None
+        } else {
+            services.stop(graph, edge.to, &options.stop_at, &mut scratch)
+        };
+        if tainted < dust_floor && stop.is_none() && !holders.contains_key(&edge.to) {
+            // Dust to an address not reached yet: following it would cost that
+            // address's whole history for a share no one would act on.
+            dust += tainted;
+            below += tainted;
+            continue;
+        }
         collector.flow(&edge, tainted);
-        if !seed_set.contains(&edge.to) {
-            if let Some((kind, label)) =
-                services.stop(graph, edge.to, &options.stop_at, &mut scratch)
-            {
-                if kind == "fee" {
-                    fees += tainted;
-                } else {
-                    exits_total += tainted;
-                }
-                collector.exit(edge.to, kind, label, hop + 1, &edge, tainted);
-                continue;
+        if let Some((kind, label)) = stop {
+            if kind == "fee" {
+                fees += tainted;
+            } else {
+                exits_total += tainted;
             }
+            collector.exit(edge.to, kind, label, hop + 1, &edge, tainted);
+            continue;
         }
         collector.address_entry(edge.to, hop + 1, edge.edge.block, to_seed);
         collector.receive(edge.to, asset, tainted);
@@ -877,6 +925,8 @@ fn forward(
         exits: exits_total.to_string(),
         fees: fees.to_string(),
         untraced: below.to_string(),
+        dust: dust.to_string(),
+        dust_floor: dust_floor.to_string(),
         difference,
     }
 }
@@ -918,6 +968,12 @@ fn backward(collector: &mut Collector<'_>, services: &mut ServiceIndex, seeds: &
             hop: 0,
         });
     }
+    // Sources of less than this share of the seeds' inflows are dust, as forward.
+    let demanded = queue
+        .iter()
+        .map(|d| d.amount)
+        .fold(0u128, u128::saturating_add);
+    let dust_floor = mul_div(demanded, options.dust_floor_ppb as u128, BILLION);
     let mut expanded = 0u64;
     while let Some(demand) = queue.pop_front() {
         if demand.hop >= options.max_hops || demand.amount == 0 {
@@ -951,7 +1007,7 @@ fn backward(collector: &mut Collector<'_>, services: &mut ServiceIndex, seeds: &
             Model::Fifo => fifo_sources(&events, &inflows, demand.before, demand.amount),
         };
         for (edge, share) in inflows.iter().zip(shares) {
-            if share == 0 || share < options.min_amount {
+            if share == 0 || share < options.min_amount || share < dust_floor {
                 continue;
             }
             collector.flow(edge, share);
@@ -1248,6 +1304,73 @@ mod tests {
         let result = trace(&graph, &Labels::default(), &[addr(S)], &options).unwrap();
         assert!(result.address(&addr(A)).is_none());
         assert_eq!(result.reconciliation["ETH"].untraced, "100");
+        reconciles(&result);
+    }
+
+    #[test]
+    fn dust_is_not_followed_to_new_addresses_but_the_books_close() {
+        // A holds 9000 clean when 1000 tainted arrive: a tenth of each later
+        // transfer is tainted. The floor is 1% of the 1000 that left the seed: 10.
+        let (_dir, graph) = graph(&[
+            (C, A, 5, 9_000),
+            (S, A, 10, 1_000),
+            (A, B, 11, 50),
+            (A, X, 12, 500),
+            (A, X, 13, 50),
+            (A, E, 14, 20),
+        ]);
+        let mut labels = Labels::default();
+        labels.insert(AddressLabel {
+            address: addr(E),
+            labels: ["krona hot wallet".to_string()].into(),
+            categories: ["exchange".to_string()].into(),
+            ..AddressLabel::default()
+        });
+        let options = TraceOptions {
+            dust_floor_ppb: 10_000_000,
+            ..TraceOptions::default()
+        };
+        let result = trace(&graph, &labels, &[addr(S)], &options).unwrap();
+        let books = &result.reconciliation["ETH"];
+        assert_eq!(books.dust_floor, "10");
+        assert_eq!(
+            received(&result, B),
+            None,
+            "5 of taint is dust to a new address"
+        );
+        assert_eq!(books.dust, "5");
+        assert_eq!(books.untraced, "5", "dust is part of what was not followed");
+        assert_eq!(
+            received(&result, X),
+            Some(55),
+            "50, then 5 more: below the floor, but X is already reached"
+        );
+        assert_eq!(
+            result.exit(&addr(E)).unwrap().amounts["ETH"],
+            "2",
+            "exits take taint whatever its size"
+        );
+        assert_eq!(books.held, "993", "A's 938 and X's 55");
+        reconciles(&result);
+
+        let off = TraceOptions {
+            dust_floor_ppb: 0,
+            ..TraceOptions::default()
+        };
+        let result = trace(&graph, &labels, &[addr(S)], &off).unwrap();
+        assert_eq!(received(&result, B), Some(5));
+        assert_eq!(result.reconciliation["ETH"].dust, "0");
+        assert_eq!(result.reconciliation["ETH"].dust_floor, "0");
+        reconciles(&result);
+    }
+
+    #[test]
+    fn the_default_dust_floor_is_a_millionth_of_what_left_the_seeds() {
+        let (_dir, graph) = graph(&[(S, A, 10, 3_000_000_000), (A, B, 11, 100)]);
+        let result = run(&graph, &Labels::default(), Model::Haircut);
+        assert_eq!(result.reconciliation["ETH"].dust_floor, "3000");
+        assert_eq!(received(&result, B), None, "100 < 3000: dust");
+        assert_eq!(result.reconciliation["ETH"].dust, "100");
         reconciles(&result);
     }
 
