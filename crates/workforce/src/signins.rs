@@ -124,84 +124,185 @@ pub fn shared(store: &Store) -> Result<Arc<Shared>, StoreError> {
     Ok(loaded)
 }
 
+/// Rows per loading thread below which one thread does it all.
+const PARALLEL_FROM: i64 = 200_000;
+
 fn load(store: &Store) -> Result<Shared, StoreError> {
     let roster = Roster::load(store)?;
-    let rules = rules();
-    let mut sign_ins: Vec<Vec<SignIn>> = vec![Vec::new(); roster.employees.len()];
-    let mut ips = Interner::new();
-    let mut orgs = Interner::new();
-    let mut countries = Interner::new();
-    let mut country_codes: HashMap<String, u32> = HashMap::new();
-    let mut user_index: HashMap<String, Option<usize>> = HashMap::new();
-    let mut unmatched = 0u64;
-    let mut statement = store.conn().prepare(
-        "SELECT record_id, user, time_ms, source_ip, country, latitude, longitude,
-                COALESCE(as_org, isp), is_proxy, outcome, event_type
+    let (low, high, count): (i64, i64, i64) = store.conn().query_row(
+        "SELECT COALESCE(MIN(record_id), 0), COALESCE(MAX(record_id), -1), COUNT(*)
          FROM auth_events",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
     )?;
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
-        let user: String = row.get(1)?;
-        let employee = match user_index.get(&user) {
-            Some(found) => *found,
-            None => {
-                let found = roster.by_sign_in(&user);
-                user_index.insert(user.clone(), found);
-                found
-            }
-        };
-        let Some(employee) = employee else {
-            unmatched += 1;
-            continue;
-        };
-        let ip: Option<String> = row.get(3)?;
-        let country: Option<String> = row.get(4)?;
-        let latitude: Option<f64> = row.get(5)?;
-        let longitude: Option<f64> = row.get(6)?;
-        let org: Option<String> = row.get(7)?;
-        let proxy: Option<bool> = row.get(8)?;
-        let outcome: String = row.get(9)?;
-        let event_type: String = row.get(10)?;
-        let country = match country {
-            Some(text) => match country_codes.get(&text) {
-                Some(&id) => id,
-                None => {
-                    let code = rules
-                        .country_code(&text)
-                        .unwrap_or_else(|| text.to_uppercase());
-                    let id = countries.intern(&code);
-                    country_codes.insert(text, id);
-                    id
-                }
-            },
-            None => 0,
-        };
-        sign_ins[employee].push(SignIn {
-            record_id: row.get(0)?,
-            time_ms: row.get(2)?,
-            ip: ips.intern(ip.as_deref().unwrap_or("")),
-            org: orgs.intern(&org.unwrap_or_default().to_lowercase()),
-            latitude: latitude.unwrap_or(0.0) as f32,
-            longitude: longitude.unwrap_or(0.0) as f32,
-            country: country as u16,
-            has_geo: latitude.is_some() && longitude.is_some(),
-            proxy: proxy.unwrap_or(false),
-            success: outcome == "success",
-            interactive: is_interactive(&event_type),
-        });
+    // Two halves of the table by record id, the second on its own connection: SQLite
+    // decodes rows on one core per connection, and this is most of a detect run.
+    let parts = if count >= 2 * PARALLEL_FROM {
+        let middle = low + (high - low) / 2;
+        let dir = store.dir().to_path_buf();
+        let roster = &roster;
+        std::thread::scope(|scope| {
+            let second = scope.spawn(move || {
+                let other = Store::open(&dir)?;
+                load_range(&other, roster, middle + 1, high)
+            });
+            let first = load_range(store, roster, low, middle);
+            let second = second
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok::<_, StoreError>(vec![first?, second?])
+        })?
+    } else {
+        vec![load_range(store, &roster, low, high)?]
+    };
+    let mut parts = parts.into_iter();
+    let mut merged = parts.next().expect("at least one part");
+    for part in parts {
+        merged.absorb(part);
     }
-    drop(rows);
+    let mut sign_ins = merged.sign_ins;
     for list in &mut sign_ins {
         list.sort_by_key(|s| (s.time_ms, s.record_id));
     }
     Ok(Shared {
         roster,
         sign_ins,
-        ips: ips.values,
-        orgs: orgs.values,
-        countries: countries.values,
-        unmatched,
+        ips: merged.ips.values,
+        orgs: merged.orgs.values,
+        countries: merged.countries.values,
+        unmatched: merged.unmatched,
     })
+}
+
+/// The sign-ins of one record-id range, with its own interned values.
+struct Part {
+    sign_ins: Vec<Vec<SignIn>>,
+    ips: Interner,
+    orgs: Interner,
+    countries: Interner,
+    unmatched: u64,
+}
+
+impl Part {
+    /// Appends another part's sign-ins, renumbering its interned values into ours.
+    fn absorb(&mut self, other: Part) {
+        let remap = |ours: &mut Interner, theirs: &Interner| -> Vec<u32> {
+            theirs.values.iter().map(|v| ours.intern(v)).collect()
+        };
+        let ips = remap(&mut self.ips, &other.ips);
+        let orgs = remap(&mut self.orgs, &other.orgs);
+        let countries = remap(&mut self.countries, &other.countries);
+        for (ours, theirs) in self.sign_ins.iter_mut().zip(other.sign_ins) {
+            ours.extend(theirs.into_iter().map(|mut s| {
+                s.ip = ips[s.ip as usize];
+                s.org = orgs[s.org as usize];
+                s.country = countries[s.country as usize] as u16;
+                s
+            }));
+        }
+        self.unmatched += other.unmatched;
+    }
+}
+
+/// A text column, borrowed from the row.
+fn text<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Result<Option<&'r str>, StoreError> {
+    row.get_ref(index)?.as_str_or_null().map_err(|error| {
+        StoreError::Sql(rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            Box::new(error),
+        ))
+    })
+}
+
+fn load_range(store: &Store, roster: &Roster, low: i64, high: i64) -> Result<Part, StoreError> {
+    let rules = rules();
+    let mut part = Part {
+        sign_ins: vec![Vec::new(); roster.employees.len()],
+        ips: Interner::new(),
+        orgs: Interner::new(),
+        countries: Interner::new(),
+        unmatched: 0,
+    };
+    let mut country_codes: HashMap<String, u32> = HashMap::new();
+    let mut user_index: HashMap<String, Option<usize>> = HashMap::new();
+    let mut kinds: HashMap<String, bool> = HashMap::new();
+    let mut lowered = String::new();
+    let mut statement = store.conn().prepare(
+        "SELECT record_id, user, time_ms, source_ip, country, latitude, longitude,
+                COALESCE(as_org, isp), is_proxy, outcome, event_type
+         FROM auth_events WHERE record_id BETWEEN ?1 AND ?2",
+    )?;
+    let mut rows = statement.query([low, high])?;
+    while let Some(row) = rows.next()? {
+        // Borrowed text: no allocation per row for values seen before.
+        let user = text(row, 1)?.unwrap_or_default();
+        let employee = match user_index.get(user) {
+            Some(found) => *found,
+            None => {
+                let found = roster.by_sign_in(user);
+                user_index.insert(user.to_string(), found);
+                found
+            }
+        };
+        let Some(employee) = employee else {
+            part.unmatched += 1;
+            continue;
+        };
+        let record_id: i64 = row.get(0)?;
+        let time_ms: i64 = row.get(2)?;
+        let latitude: Option<f64> = row.get(5)?;
+        let longitude: Option<f64> = row.get(6)?;
+        let proxy: Option<bool> = row.get(8)?;
+        let ip = part.ips.intern(text(row, 3)?.unwrap_or(""));
+        let country = match text(row, 4)? {
+            Some(text) => match country_codes.get(text) {
+                Some(&id) => id,
+                None => {
+                    let code = rules
+                        .country_code(text)
+                        .unwrap_or_else(|| text.to_uppercase());
+                    let id = part.countries.intern(&code);
+                    country_codes.insert(text.to_string(), id);
+                    id
+                }
+            },
+            None => 0,
+        };
+        let org = match text(row, 7)? {
+            Some(text) if text.bytes().any(|b| b.is_ascii_uppercase()) || !text.is_ascii() => {
+                lowered.clear();
+                lowered.push_str(&text.to_lowercase());
+                part.orgs.intern(&lowered)
+            }
+            Some(text) => part.orgs.intern(text),
+            None => 0,
+        };
+        let success = text(row, 9)? == Some("success");
+        let event_type = text(row, 10)?.unwrap_or_default();
+        let interactive = match kinds.get(event_type) {
+            Some(&known) => known,
+            None => {
+                let known = is_interactive(event_type);
+                kinds.insert(event_type.to_string(), known);
+                known
+            }
+        };
+        part.sign_ins[employee].push(SignIn {
+            record_id,
+            time_ms,
+            ip,
+            org,
+            latitude: latitude.unwrap_or(0.0) as f32,
+            longitude: longitude.unwrap_or(0.0) as f32,
+            country: country as u16,
+            has_geo: latitude.is_some() && longitude.is_some(),
+            proxy: proxy.unwrap_or(false),
+            success,
+            interactive,
+        });
+    }
+    Ok(part)
 }
 
 /// Great-circle distance in kilometres.
