@@ -59,6 +59,113 @@ fn users_tokens_and_the_audit_log() {
     assert!(stdout(&unmask(&data, &["audit", "--since", "2999"])).is_empty());
 }
 
+/// FollowTheMoney schemata and the properties the export may use, with the required
+/// ones marked `!`. Every name is taken from FtM's published schema
+/// (`followthemoney` 4.11.2 on PyPI, `followthemoney/schema/*.yaml`, with the
+/// properties a schema inherits through `extends`); a property not here would be one
+/// FtM tools do not know.
+const FTM_SCHEMA: &[(&str, &str)] = &[
+    (
+        "Person",
+        "name! firstName lastName alias birthDate nationality idNumber passportNumber email phone address addressEntity country position gender",
+    ),
+    (
+        "Organization",
+        "name! alias country email phone address idNumber registrationNumber",
+    ),
+    (
+        "Company",
+        "name! alias country email phone address idNumber registrationNumber",
+    ),
+    (
+        "LegalEntity",
+        "name! alias country email phone address idNumber registrationNumber",
+    ),
+    ("Address", "name! full street city postalCode region state country"),
+    ("BankAccount", "name! accountNumber iban bic bankName country currency"),
+    (
+        "CryptoWallet",
+        "name! publicKey currency blockchain sourceUrl keywords country holder",
+    ),
+    (
+        "Payment",
+        "payer! beneficiary! amount currency date purpose beneficiaryAccount",
+    ),
+    ("Employment", "employee! employer! role startDate endDate"),
+    ("Identification", "holder! number! type country"),
+    ("Passport", "holder! number! type country"),
+    ("Ownership", "owner! asset! role"),
+    ("UnknownLink", "subject! object! role"),
+];
+
+/// FtM properties whose values are ids of other entities.
+const FTM_ENTITY_REFS: &[&str] = &[
+    "addressEntity",
+    "holder",
+    "payer",
+    "beneficiary",
+    "beneficiaryAccount",
+    "employee",
+    "employer",
+    "owner",
+    "asset",
+    "subject",
+    "object",
+];
+
+/// Every line is an FtM entity of a known schema, with only that schema's properties,
+/// its required ones present, and references to entities of the same export.
+fn check_ftm(text: &str) -> std::collections::BTreeSet<String> {
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let ids: std::collections::BTreeSet<&str> =
+        lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), lines.len(), "duplicate ids");
+    let mut schemata = std::collections::BTreeSet::new();
+    for line in &lines {
+        let schema = line["schema"].as_str().unwrap();
+        let (_, allowed) = FTM_SCHEMA
+            .iter()
+            .find(|(name, _)| *name == schema)
+            .unwrap_or_else(|| panic!("schema {schema} is not one of FtM's known here: {line}"));
+        let allowed: Vec<&str> = allowed.split_whitespace().collect();
+        let properties = line["properties"].as_object().unwrap();
+        for (property, values) in properties {
+            assert!(
+                allowed.iter().any(|a| a.trim_end_matches('!') == property),
+                "{schema} has no property {property}: {line}"
+            );
+            let values = values.as_array().unwrap();
+            assert!(!values.is_empty());
+            if FTM_ENTITY_REFS.contains(&property.as_str()) {
+                for value in values {
+                    assert!(
+                        ids.contains(value.as_str().unwrap()),
+                        "{schema}.{property} points outside the export: {line}"
+                    );
+                }
+            }
+        }
+        for required in allowed.iter().filter_map(|a| a.strip_suffix('!')) {
+            assert!(
+                properties.contains_key(required),
+                "{schema} lacks {required}: {line}"
+            );
+        }
+        schemata.insert(schema.to_string());
+    }
+    // unmask's own property names stay out.
+    for internal in ["employeeId", "companyId", "timezone", "hireDate", "method"] {
+        assert!(
+            !text.contains(&format!("\"{internal}\"")),
+            "unmask's property {internal} in the FtM export"
+        );
+    }
+    schemata
+}
+
 #[test]
 fn report_formats_export_a_case_and_are_audited() {
     let dir = tempfile::tempdir().unwrap();
@@ -75,12 +182,27 @@ fn report_formats_export_a_case_and_are_audited() {
     let objects = bundle["objects"].as_array().unwrap();
     assert!(objects.iter().any(|o| o["type"] == "identity"));
     assert!(objects.iter().any(|o| o["type"] == "report"));
-    let ftm = stdout(&unmask(&data, &["report", "1", "--format", "ftm"]));
-    let lines: Vec<serde_json::Value> = ftm
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
-    assert!(lines.iter().any(|l| l["schema"] == "Person"));
+    // Two laptop-farm cases (people, their homes, payroll, employers) and a peel chain
+    // (wallets seen only in transfers).
+    for (case, expected) in [
+        (
+            "1",
+            &["Person", "Address", "Payment", "Organization", "Employment"][..],
+        ),
+        ("2", &["Person", "Address", "Payment", "Organization"][..]),
+        ("3", &["CryptoWallet"][..]),
+    ] {
+        let ftm = stdout(&unmask(&data, &["report", case, "--format", "ftm"]));
+        let schemata = check_ftm(&ftm);
+        for schema in expected {
+            assert!(
+                schemata.contains(*schema),
+                "case {case}: no {schema} in {schemata:?}"
+            );
+        }
+        let again = stdout(&unmask(&data, &["report", case, "--format", "ftm"]));
+        assert_eq!(ftm, again, "FtM ids and lines are stable");
+    }
     let json = stdout(&unmask(&data, &["report", "1", "--format", "json"]));
     assert!(serde_json::from_str::<serde_json::Value>(&json).unwrap()["findings"].is_array());
     assert!(!unmask(&data, &["report", "1", "--format", "docx"])

@@ -7,7 +7,7 @@
 //! The case's entities are its subjects, the entities its evidence names, and the
 //! subjects' direct neighbours in the link graph.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -143,40 +143,455 @@ pub fn stix_bundle(store: &Store, detail: &CaseDetail) -> Result<String, StoreEr
     Ok(serde_json::to_string_pretty(&bundle).unwrap_or_default())
 }
 
-/// Schemata of the store that FollowTheMoney also has.
-const FTM_SCHEMATA: &[&str] = &[
+/// How an entity of the store becomes a FollowTheMoney entity: its FtM schema and which
+/// of its properties become which FtM properties. Every FtM name here is checked against
+/// FtM's published schema (the `followthemoney` package's `schema/*.yaml`, 4.11) by a
+/// test; properties without an FtM counterpart (employee ids, time zones, file hashes)
+/// are left out, and store schemata without one (devices, sign-in addresses, phones and
+/// e-mail addresses, whose values sit on the people) are not exported.
+struct FtmMapping {
+    store_schema: &'static str,
+    ftm_schema: &'static str,
+    properties: &'static [(&'static str, &'static str)],
+}
+
+const LEGAL_ENTITY_PROPERTIES: &[(&str, &str)] = &[
+    ("name", "name"),
+    ("alias", "alias"),
+    ("country", "country"),
+    ("email", "email"),
+    ("phone", "phone"),
+    ("address", "address"),
+    ("idNumber", "idNumber"),
+    ("registrationNumber", "registrationNumber"),
+];
+
+const FTM_MAPPINGS: &[FtmMapping] = &[
+    FtmMapping {
+        store_schema: "Person",
+        ftm_schema: "Person",
+        properties: &[
+            ("name", "name"),
+            ("firstName", "firstName"),
+            ("lastName", "lastName"),
+            ("alias", "alias"),
+            ("birthDate", "birthDate"),
+            ("nationality", "nationality"),
+            ("idNumber", "idNumber"),
+            ("passportNumber", "passportNumber"),
+            ("email", "email"),
+            ("phone", "phone"),
+            ("address", "address"),
+            ("country", "country"),
+            ("position", "position"),
+            ("gender", "gender"),
+        ],
+    },
+    FtmMapping {
+        store_schema: "Organization",
+        ftm_schema: "Organization",
+        properties: LEGAL_ENTITY_PROPERTIES,
+    },
+    FtmMapping {
+        store_schema: "Company",
+        ftm_schema: "Company",
+        properties: LEGAL_ENTITY_PROPERTIES,
+    },
+    FtmMapping {
+        store_schema: "LegalEntity",
+        ftm_schema: "LegalEntity",
+        properties: LEGAL_ENTITY_PROPERTIES,
+    },
+    FtmMapping {
+        store_schema: "Address",
+        ftm_schema: "Address",
+        properties: &[
+            ("full", "full"),
+            ("street", "street"),
+            ("city", "city"),
+            ("postalCode", "postalCode"),
+            ("region", "region"),
+            ("state", "state"),
+            ("country", "country"),
+        ],
+    },
+    FtmMapping {
+        store_schema: "BankAccount",
+        ftm_schema: "BankAccount",
+        properties: &[
+            ("number", "accountNumber"),
+            ("iban", "iban"),
+            ("bic", "bic"),
+            ("bankName", "bankName"),
+            ("country", "country"),
+            ("currency", "currency"),
+        ],
+    },
+    // Payoneer, Wise and the like: e-money accounts; FtM has no closer schema.
+    FtmMapping {
+        store_schema: "PaymentAccount",
+        ftm_schema: "BankAccount",
+        properties: &[
+            ("number", "accountNumber"),
+            ("provider", "bankName"),
+            ("country", "country"),
+            ("currency", "currency"),
+        ],
+    },
+    FtmMapping {
+        store_schema: "CryptoWallet",
+        ftm_schema: "CryptoWallet",
+        properties: &[
+            ("publicKey", "publicKey"),
+            ("currency", "currency"),
+            ("chain", "blockchain"),
+            ("label", "name"),
+            ("labelSourceUrl", "sourceUrl"),
+            ("category", "keywords"),
+            ("actor", "keywords"),
+            ("country", "country"),
+        ],
+    },
+    FtmMapping {
+        store_schema: "Payment",
+        ftm_schema: "Payment",
+        properties: &[
+            ("amount", "amount"),
+            ("currency", "currency"),
+            ("date", "date"),
+            ("payer", "payer"),
+            ("beneficiary", "beneficiary"),
+            ("method", "purpose"),
+        ],
+    },
+    FtmMapping {
+        store_schema: "Employment",
+        ftm_schema: "Employment",
+        properties: &[
+            ("employee", "employee"),
+            ("employer", "employer"),
+            ("role", "role"),
+            ("startDate", "startDate"),
+            ("endDate", "endDate"),
+        ],
+    },
+    FtmMapping {
+        store_schema: "Identification",
+        ftm_schema: "Identification",
+        properties: &[
+            ("number", "number"),
+            ("type", "type"),
+            ("country", "country"),
+        ],
+    },
+    FtmMapping {
+        store_schema: "Passport",
+        ftm_schema: "Passport",
+        properties: &[
+            ("number", "number"),
+            ("type", "type"),
+            ("country", "country"),
+        ],
+    },
+];
+
+/// FtM schemata that extend `Thing`, the range of `UnknownLink`'s ends.
+const FTM_THINGS: &[&str] = &[
     "Person",
     "Organization",
     "Company",
     "LegalEntity",
-    "Payment",
-    "CryptoWallet",
-    "Identification",
-    "Passport",
-    "Employment",
     "Address",
     "BankAccount",
-    "Document",
+    "CryptoWallet",
 ];
 
-/// FollowTheMoney JSON lines: one `{id, schema, properties}` per entity of the case.
-pub fn ftm_lines(store: &Store, detail: &CaseDetail) -> Result<String, StoreError> {
-    let mut out = String::new();
-    for id in case_entities(store, detail)? {
-        let entity = match store.entity(&id) {
-            Ok(entity) => entity,
-            Err(StoreError::NotFound { .. }) => continue,
-            Err(error) => return Err(error),
+type FtmProperties = BTreeMap<String, BTreeSet<String>>;
+
+/// One FollowTheMoney entity being built.
+struct FtmEntity {
+    schema: &'static str,
+    properties: FtmProperties,
+}
+
+impl FtmEntity {
+    fn add(&mut self, property: &str, value: &str) {
+        let value = value.trim();
+        if value.is_empty() {
+            return;
+        }
+        // FtM's country type is lower-case ISO 3166-1.
+        let value = if matches!(property, "country" | "nationality") {
+            value.to_lowercase()
+        } else {
+            value.to_string()
         };
-        // Sign-in addresses, phones and devices are not FtM schemata; their values
-        // already sit on the people as properties.
-        let schema = entity.schema.as_str();
-        if !FTM_SCHEMATA.contains(&schema) {
+        self.properties
+            .entry(property.to_string())
+            .or_default()
+            .insert(value);
+    }
+
+    fn has(&self, property: &str) -> bool {
+        self.properties.contains_key(property)
+    }
+}
+
+/// A stable id for a relation unmask keeps as a link: the same link, the same id.
+fn relation_id(kind: &str, source: &str, target: &str) -> String {
+    let digest = Sha256::digest(format!("{kind}|{source}|{target}").as_bytes());
+    format!("{}:{}", kind.to_lowercase(), &hex::encode(digest)[..24])
+}
+
+fn looks_like_iban(text: &str) -> bool {
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    (15..=34).contains(&text.len())
+        && text[..2].chars().all(|c| c.is_ascii_uppercase())
+        && text[2..4].chars().all(|c| c.is_ascii_digit())
+        && text[4..].chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// Ids of the store's `Employment` entities whose employee is `person`.
+fn employments_of(store: &Store, person: &str) -> Result<Vec<String>, StoreError> {
+    let mut statement = store.conn().prepare_cached(
+        "SELECT p.entity_id FROM entity_props p JOIN entities e ON e.id = p.entity_id
+         WHERE p.prop = 'employee' AND p.value = ?1 AND e.schema = 'Employment'",
+    )?;
+    let rows = statement.query_map([person], |row| row.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// FollowTheMoney JSON lines of a case: its entities in FtM's own schemata and property
+/// names (see [`FTM_MAPPINGS`]), and the relations between them as FtM entities:
+/// `Employment` (employee, employer, role, startDate), `Ownership` (a person's payout
+/// bank account: owner, asset, role), `Identification.holder`, `CryptoWallet.holder`,
+/// `Person.addressEntity`, `Payment.beneficiaryAccount`, and `UnknownLink` (subject,
+/// object, role) for any other link. Ids are the store's entity ids, and for relations
+/// a hash of the link, so the same case exports the same ids every time. One line per
+/// entity, sorted by id.
+pub fn ftm_lines(store: &Store, detail: &CaseDetail) -> Result<String, StoreError> {
+    let mut ids: BTreeSet<String> = case_entities(store, detail)?.into_iter().collect();
+    // Bring in what the case's payments and people point at: the payer, the account,
+    // the employment record.
+    let mut views = BTreeMap::new();
+    let mut pending: Vec<String> = ids.iter().cloned().collect();
+    let mut rounds = 0;
+    while !pending.is_empty() && rounds < 2 {
+        rounds += 1;
+        let mut more = Vec::new();
+        for id in pending.drain(..) {
+            let entity = match store.entity(&id) {
+                Ok(entity) => entity,
+                // Addresses seen only in transfers have no entity row; they are still
+                // the case's wallets.
+                Err(StoreError::NotFound { .. }) if id.starts_with("wallet:") => {
+                    let key = id.rsplit(':').next().unwrap_or(&id).to_string();
+                    unmask_store::EntityView {
+                        id: id.clone(),
+                        schema: "CryptoWallet".to_string(),
+                        properties: BTreeMap::from([("publicKey".to_string(), vec![key])]),
+                        links: Vec::new(),
+                        record_ids: Vec::new(),
+                    }
+                }
+                Err(StoreError::NotFound { .. }) => continue,
+                Err(error) => return Err(error),
+            };
+            match entity.schema.as_str() {
+                "Payment" => {
+                    for prop in ["payer", "beneficiary", "account"] {
+                        more.extend(entity.properties.get(prop).into_iter().flatten().cloned());
+                    }
+                }
+                "Employment" => {
+                    more.extend(
+                        entity
+                            .properties
+                            .get("employer")
+                            .into_iter()
+                            .flatten()
+                            .cloned(),
+                    );
+                }
+                "Person" if detail.subjects.iter().any(|s| s.id == id) => {
+                    more.extend(employments_of(store, &id)?);
+                }
+                _ => {}
+            }
+            views.insert(id, entity);
+        }
+        pending = more
+            .into_iter()
+            .filter(|id| ids.insert(id.clone()))
+            .collect();
+    }
+    let mapping_of = |schema: &str| FTM_MAPPINGS.iter().find(|m| m.store_schema == schema);
+    let mut entities: BTreeMap<String, FtmEntity> = BTreeMap::new();
+    for (id, entity) in &views {
+        let Some(mapping) = mapping_of(&entity.schema) else {
+            continue;
+        };
+        let mut ftm = FtmEntity {
+            schema: mapping.ftm_schema,
+            properties: BTreeMap::new(),
+        };
+        for (from, to) in mapping.properties {
+            for value in entity.properties.get(*from).into_iter().flatten() {
+                ftm.add(to, value);
+            }
+        }
+        // FtM requires a name on every Thing; give the one a reader would use.
+        match mapping.ftm_schema {
+            "Organization" | "Company" | "LegalEntity" if !ftm.has("name") => {
+                let fallback = entity.first("companyId").unwrap_or(id.as_str()).to_string();
+                ftm.add("name", &fallback);
+            }
+            "Address" if !ftm.has("name") => {
+                let full = entity.first("full").unwrap_or(id.as_str()).to_string();
+                ftm.add("name", &full);
+            }
+            "BankAccount" => {
+                let number = entity.first("number").unwrap_or(id.as_str()).to_string();
+                if looks_like_iban(&number) {
+                    ftm.add("iban", &number.replace(' ', ""));
+                }
+                if !ftm.has("name") {
+                    ftm.add("name", &number);
+                }
+            }
+            "CryptoWallet" if !ftm.has("name") => {
+                let key = entity.first("publicKey").unwrap_or(id.as_str()).to_string();
+                ftm.add("name", &key);
+            }
+            "Person" if !ftm.has("name") => ftm.add("name", id),
+            _ => {}
+        }
+        entities.insert(id.clone(), ftm);
+    }
+    let schema_of =
+        |entities: &BTreeMap<String, FtmEntity>, id: &str| entities.get(id).map(|e| e.schema);
+    // Payments: the account paid to, when FtM can hold it (a BankAccount).
+    let payments: Vec<(String, Vec<String>)> = views
+        .iter()
+        .filter(|(_, e)| e.schema == "Payment")
+        .map(|(id, e)| {
+            (
+                id.clone(),
+                e.properties.get("account").cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    for (payment, accounts) in payments {
+        for account in accounts {
+            if schema_of(&entities, &account) == Some("BankAccount") {
+                if let Some(ftm) = entities.get_mut(&payment) {
+                    ftm.add("beneficiaryAccount", &account);
+                }
+            }
+        }
+    }
+    // Links between exported entities.
+    let employed: BTreeSet<(String, String)> = entities
+        .values()
+        .filter(|e| e.schema == "Employment")
+        .flat_map(|e| {
+            let employees = e.properties.get("employee").cloned().unwrap_or_default();
+            let employers = e.properties.get("employer").cloned().unwrap_or_default();
+            employees
+                .into_iter()
+                .flat_map(move |p| employers.clone().into_iter().map(move |o| (p.clone(), o)))
+        })
+        .collect();
+    let mut relations: Vec<(String, FtmEntity)> = Vec::new();
+    let mut seen_links = BTreeSet::new();
+    for (id, view) in &views {
+        for (kind, other, direction) in &view.links {
+            let (source, target) = if direction == "out" {
+                (id.as_str(), other.as_str())
+            } else {
+                (other.as_str(), id.as_str())
+            };
+            if !seen_links.insert((source.to_string(), kind.clone(), target.to_string())) {
+                continue;
+            }
+            let (Some(from), Some(to)) =
+                (schema_of(&entities, source), schema_of(&entities, target))
+            else {
+                continue;
+            };
+            match (kind.as_str(), from, to) {
+                // Values already on the person, or on the payment.
+                ("email" | "phone", _, _) | (_, "Payment", _) | (_, _, "Payment") => {}
+                ("home_address", "Person", "Address") => {
+                    if let Some(person) = entities.get_mut(source) {
+                        person.add("addressEntity", target);
+                    }
+                }
+                ("national_id", _, "Identification" | "Passport") => {
+                    if let Some(identification) = entities.get_mut(target) {
+                        identification.add("holder", source);
+                    }
+                }
+                ("payout_account", _, "CryptoWallet") => {
+                    if let Some(wallet) = entities.get_mut(target) {
+                        wallet.add("holder", source);
+                    }
+                }
+                ("payout_account", _, "BankAccount") => {
+                    let mut ownership = FtmEntity {
+                        schema: "Ownership",
+                        properties: BTreeMap::new(),
+                    };
+                    ownership.add("owner", source);
+                    ownership.add("asset", target);
+                    ownership.add("role", "payout account");
+                    relations.push((relation_id("Ownership", source, target), ownership));
+                }
+                ("employed_by", "Person", "Organization" | "Company") => {
+                    if employed.contains(&(source.to_string(), target.to_string())) {
+                        continue;
+                    }
+                    let mut employment = FtmEntity {
+                        schema: "Employment",
+                        properties: BTreeMap::new(),
+                    };
+                    employment.add("employee", source);
+                    employment.add("employer", target);
+                    relations.push((relation_id("Employment", source, target), employment));
+                }
+                (_, from, to) if FTM_THINGS.contains(&from) && FTM_THINGS.contains(&to) => {
+                    let mut link = FtmEntity {
+                        schema: "UnknownLink",
+                        properties: BTreeMap::new(),
+                    };
+                    link.add("subject", source);
+                    link.add("object", target);
+                    link.add("role", &kind.replace('_', " "));
+                    relations.push((
+                        relation_id(&format!("UnknownLink:{kind}"), source, target),
+                        link,
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    entities.extend(relations);
+    let mut out = String::new();
+    for (id, entity) in &entities {
+        // FtM needs both ends of a relation and a holder on an identification.
+        let complete = match entity.schema {
+            "Payment" => entity.has("payer") && entity.has("beneficiary"),
+            "Employment" => entity.has("employee") && entity.has("employer"),
+            "Identification" | "Passport" => entity.has("holder") && entity.has("number"),
+            _ => true,
+        };
+        if !complete {
             continue;
         }
         let line = json!({
-            "id": entity.id,
-            "schema": schema,
+            "id": id,
+            "schema": entity.schema,
             "properties": entity.properties,
         });
         out.push_str(&line.to_string());

@@ -679,9 +679,24 @@ async fn an_analyst_works_a_case_and_the_audit_log_has_each_step() {
                     .lines()
                     .map(|l| serde_json::from_str(l).unwrap())
                     .collect();
-                assert!(lines
+                let kim = lines
                     .iter()
-                    .any(|l| l["id"] == "person:acme:E1" && l["schema"] == "Person"));
+                    .find(|l| l["id"] == "person:acme:E1")
+                    .unwrap_or_else(|| panic!("{}", export.text));
+                assert_eq!(kim["schema"], "Person");
+                assert_eq!(kim["properties"]["name"], json!(["Kim Chol"]));
+                assert_eq!(kim["properties"]["email"], json!(["kim.chol@example.com"]));
+                assert!(kim["properties"].get("employeeId").is_none());
+                let account = lines
+                    .iter()
+                    .find(|l| l["schema"] == "BankAccount")
+                    .unwrap_or_else(|| panic!("{}", export.text));
+                assert_eq!(
+                    account["properties"]["accountNumber"],
+                    json!(["US12345678901"])
+                );
+                assert!(lines.iter().any(|l| l["schema"] == "Payment"
+                    && l["properties"]["beneficiary"] == json!(["person:acme:E1"])));
             }
             "html" => assert!(export.text.contains("Kim Chol")),
             _ => {}
