@@ -1,7 +1,9 @@
 //! Browser tests in headless Chromium: build a tiny demo world, ingest the UN list,
 //! create an analyst, run `unmask serve`, and through chromedriver sign in, open the top
 //! case, see its reasons and graph, dismiss a finding, trace the heist and see its exits,
-//! screen a name; then check the screenshots and that the audit log recorded each action. Skips, saying why, only when Chromium or
+//! screen a name; then sign out, sign in as an admin, add a user on the users page (its
+//! one-time password shown once) and disable them; then check the screenshots and that
+//! the audit log recorded each action. Skips, saying why, only when Chromium or
 //! chromedriver is not installed (`.ci/run` installs them).
 
 #[path = "support/webdriver.rs"]
@@ -145,6 +147,20 @@ fn analyst_works_the_top_case_in_chromium() {
         .trim()
         .to_string();
 
+    let added = unmask()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["user", "add", "root", "--role", "admin"])
+        .output()
+        .unwrap();
+    assert!(added.status.success());
+    let admin_password = String::from_utf8_lossy(&added.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("one-time password: "))
+        .expect("a one-time password")
+        .trim()
+        .to_string();
+
     let un_list =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../screen/testdata/un_consolidated.xml");
     let ingested = unmask()
@@ -252,6 +268,43 @@ fn analyst_works_the_top_case_in_chromium() {
             "the UN entry is not among the candidates"
         );
         screenshot(&driver, &shots, "5-screen");
+
+        // An admin adds a user from the users page and disables them again.
+        driver.click("header form button").unwrap();
+        wait_for(&driver, "class=\"signin\"");
+        assert!(driver.url().unwrap().ends_with("/signin"), "not signed out");
+        driver.type_into("input[name=name]", "root").unwrap();
+        driver
+            .type_into("input[name=password]", &admin_password)
+            .unwrap();
+        driver.click("form.signin button").unwrap();
+        wait_for(&driver, "<table class=\"queue\"");
+        driver.goto(&format!("{base}/admin/users")).unwrap();
+        let users = wait_for(&driver, "<table class=\"users\">");
+        assert!(users.contains(">ana</td><td>analyst</td>"), "{users}");
+        driver
+            .type_into("form.add-user input[name=name]", "carol")
+            .unwrap();
+        driver.click("form.add-user button").unwrap();
+        let added = wait_for(&driver, "class=\"secret\"");
+        assert!(added.contains("Added <b>carol</b>"), "{added}");
+        let marker = "<code class=\"secret\">";
+        let start = added.find(marker).expect("a one-time password") + marker.len();
+        assert_eq!(
+            added[start..].find('<'),
+            Some(20),
+            "a 20-character password"
+        );
+        assert!(added.contains(">carol</td><td>viewer</td>"));
+        screenshot(&driver, &shots, "6-users");
+        driver
+            .click("form[action=\"/admin/users/carol/disabled\"] button")
+            .unwrap();
+        let disabled = wait_for(&driver, "<tr class=\"user-disabled\"><td>carol</td>");
+        assert!(
+            disabled.contains("<tr class=\"user-disabled\"><td>carol</td>"),
+            "carol not disabled"
+        );
     }));
     driver.quit();
     if let Err(panic) = outcome {
@@ -265,6 +318,19 @@ fn analyst_works_the_top_case_in_chromium() {
         .output()
         .unwrap();
     let log = String::from_utf8_lossy(&audit.stdout);
+    let admin_audit = unmask()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["audit", "--json", "--actor", "root"])
+        .output()
+        .unwrap();
+    let admin_log = String::from_utf8_lossy(&admin_audit.stdout);
+    for action in ["\"user.add\"", "\"user.disable\""] {
+        assert!(
+            admin_log.contains(action) && admin_log.contains("user:carol"),
+            "{action} missing from the audit log:\n{admin_log}"
+        );
+    }
     for action in [
         "\"sign_in\"",
         "\"case.view\"",
