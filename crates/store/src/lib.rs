@@ -19,6 +19,9 @@ pub use batch::{Batch, RecordInsert};
 pub use cases::{CaseRow, CaseSummary, Decision, FindingRow, NewCase};
 pub use read::{EntityView, QuarantineRow, RecordView, StoreStats};
 
+/// Page cache of an ingesting connection, in KiB (negative: SQLite's unit is KiB).
+const BULK_CACHE_KIB: i64 = -(512 * 1024);
+
 /// File name of the database inside the data dir.
 pub const DB_FILE: &str = "unmask.sqlite";
 
@@ -195,7 +198,21 @@ impl Store {
 
     /// Starts a chunked write for one file's records.
     pub fn batch(&mut self, file_id: i64, run_id: i64) -> Result<Batch<'_>> {
+        self.tune_for_bulk_writes()?;
         Batch::new(&mut self.conn, file_id, run_id)
+    }
+
+    /// A bigger page cache and memory-mapped reads for an ingest. Every record
+    /// probes the unique index of record hashes and the entity tables at random
+    /// places; once the store outgrows the default cache (64 MiB), each probe became
+    /// a `pread` and ingest slowed several-fold with store size. Reading connections
+    /// (detect, the server) keep the small cache.
+    fn tune_for_bulk_writes(&self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+        // Capped by SQLite's compile-time maximum (2 GiB by default).
+        self.conn.pragma_update(None, "mmap_size", 1i64 << 31)?;
+        Ok(())
     }
 }
 
