@@ -59,6 +59,92 @@ fn users_tokens_and_the_audit_log() {
     assert!(stdout(&unmask(&data, &["audit", "--since", "2999"])).is_empty());
 }
 
+fn is_stix_id(id: &str, kind: &str) -> bool {
+    let Some(uuid) = id.strip_prefix(&format!("{kind}--")) else {
+        return false;
+    };
+    let groups: Vec<&str> = uuid.split('-').collect();
+    groups.iter().map(|g| g.len()).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
+        && groups.iter().all(|g| {
+            g.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        })
+}
+
+/// STIX 2.1 rules a bundle must keep: ids `type--UUID`; SDOs with created/modified; every
+/// reference resolves inside the bundle; and custom objects (`x-…`, STIX 2.1 §7.3) name an
+/// extension definition of the bundle whose `extension_types` has `new-sco`, the
+/// definition carrying its required properties, and the SCO a deterministic UUIDv5 id of
+/// its `address`.
+fn check_stix(bundle: &serde_json::Value) {
+    assert_eq!(bundle["type"], "bundle");
+    assert!(is_stix_id(bundle["id"].as_str().unwrap(), "bundle"));
+    let objects = bundle["objects"].as_array().unwrap();
+    let ids: std::collections::BTreeSet<&str> =
+        objects.iter().map(|o| o["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), objects.len(), "duplicate ids");
+    for object in objects {
+        let kind = object["type"].as_str().unwrap();
+        assert!(is_stix_id(object["id"].as_str().unwrap(), kind), "{object}");
+        assert_eq!(object["spec_version"], "2.1", "{object}");
+        if !kind.starts_with("x-") {
+            for property in ["created", "modified"] {
+                assert!(object[property].is_string(), "{kind} lacks {property}");
+            }
+        }
+        for reference in object["object_refs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(object.get("created_by_ref"))
+        {
+            assert!(
+                ids.contains(reference.as_str().unwrap()),
+                "{kind} refers outside the bundle: {reference}"
+            );
+        }
+        if kind == "extension-definition" {
+            for property in [
+                "created_by_ref",
+                "name",
+                "schema",
+                "version",
+                "extension_types",
+            ] {
+                assert!(
+                    !object[property].is_null(),
+                    "extension-definition lacks {property}"
+                );
+            }
+        }
+        if let Some(custom) = kind.strip_prefix("x-") {
+            assert!(!custom.is_empty());
+            let extensions = object["extensions"]
+                .as_object()
+                .expect("a custom SCO's extensions");
+            let (definition, use_) = extensions
+                .iter()
+                .find(|(key, _)| key.starts_with("extension-definition--"))
+                .expect("an extension definition named");
+            assert_eq!(use_["extension_type"], "new-sco");
+            let definition = objects
+                .iter()
+                .find(|o| o["id"] == definition.as_str())
+                .expect("the extension definition is in the bundle");
+            assert!(definition["extension_types"]
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!("new-sco")));
+            let address = object["address"].as_str().unwrap();
+            let uuid = unmask_server::exports::uuid_v5(
+                unmask_server::exports::STIX_SCO_NAMESPACE,
+                &serde_json::json!({ "address": address }).to_string(),
+            );
+            assert_eq!(object["id"], format!("{kind}--{uuid}"));
+        }
+    }
+}
+
 /// FollowTheMoney schemata and the properties the export may use, with the required
 /// ones marked `!`. Every name is taken from FtM's published schema
 /// (`followthemoney` 4.11.2 on PyPI, `followthemoney/schema/*.yaml`, with the
@@ -178,10 +264,37 @@ fn report_formats_export_a_case_and_are_audited() {
     let data = demo.join("data");
     let stix = stdout(&unmask(&data, &["report", "1", "--format", "stix"]));
     let bundle: serde_json::Value = serde_json::from_str(&stix).unwrap();
-    assert_eq!(bundle["type"], "bundle");
+    check_stix(&bundle);
     let objects = bundle["objects"].as_array().unwrap();
     assert!(objects.iter().any(|o| o["type"] == "identity"));
     assert!(objects.iter().any(|o| o["type"] == "report"));
+    // The peel-chain case: its wallets as the custom SCO, with the extension definition.
+    let stix = stdout(&unmask(&data, &["report", "3", "--format", "stix"]));
+    let bundle: serde_json::Value = serde_json::from_str(&stix).unwrap();
+    check_stix(&bundle);
+    let objects = bundle["objects"].as_array().unwrap();
+    let wallets: Vec<&serde_json::Value> = objects
+        .iter()
+        .filter(|o| o["type"] == "x-unmask-crypto-wallet")
+        .collect();
+    assert!(wallets.len() >= 4, "{stix}");
+    for wallet in &wallets {
+        let address = wallet["address"].as_str().unwrap();
+        let pattern = format!("[x-unmask-crypto-wallet:address = '{address}']");
+        assert!(
+            objects
+                .iter()
+                .any(|o| o["type"] == "indicator" && o["pattern"] == pattern),
+            "no indicator for {address}"
+        );
+    }
+    assert_eq!(
+        objects
+            .iter()
+            .filter(|o| o["type"] == "extension-definition")
+            .count(),
+        1
+    );
     // Two laptop-farm cases (people, their homes, payroll, employers) and a peel chain
     // (wallets seen only in transfers).
     for (case, expected) in [

@@ -55,6 +55,135 @@ fn stix_id(kind: &str, key: &str) -> String {
     )
 }
 
+/// SHA-1 (FIPS 180-4), only for name-based UUIDs (RFC 4122 version 5), which STIX uses
+/// for deterministic observable ids; never for anything secret.
+fn sha1(data: &[u8]) -> [u8; 20] {
+    let mut h: [u32; 5] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0];
+    let mut message = data.to_vec();
+    let bit_length = (data.len() as u64).wrapping_mul(8);
+    message.push(0x80);
+    while message.len() % 64 != 56 {
+        message.push(0);
+    }
+    message.extend_from_slice(&bit_length.to_be_bytes());
+    for block in message.chunks_exact(64) {
+        let mut w = [0u32; 80];
+        for (i, word) in block.chunks_exact(4).enumerate() {
+            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..80 {
+            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e] = h;
+        for (i, word) in w.iter().enumerate() {
+            let (f, k) = match i {
+                0..=19 => ((b & c) | (!b & d), 0x5A827999),
+                20..=39 => (b ^ c ^ d, 0x6ED9EBA1),
+                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDC),
+                _ => (b ^ c ^ d, 0xCA62C1D6),
+            };
+            let next = a
+                .rotate_left(5)
+                .wrapping_add(f)
+                .wrapping_add(e)
+                .wrapping_add(k)
+                .wrapping_add(*word);
+            e = d;
+            d = c;
+            c = b.rotate_left(30);
+            b = a;
+            a = next;
+        }
+        for (state, value) in h.iter_mut().zip([a, b, c, d, e]) {
+            *state = state.wrapping_add(value);
+        }
+    }
+    let mut out = [0u8; 20];
+    for (chunk, word) in out.chunks_exact_mut(4).zip(h) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    out
+}
+
+/// An RFC 4122 version 5 UUID of `name` in `namespace` (a UUID in its text form).
+pub fn uuid_v5(namespace: &str, name: &str) -> String {
+    let namespace: Vec<u8> = hex::decode(namespace.replace('-', "")).unwrap_or_default();
+    let mut input = namespace;
+    input.extend_from_slice(name.as_bytes());
+    let digest = sha1(&input);
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x50;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex = hex::encode(bytes);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// The namespace of STIX 2.1's deterministic SCO ids (STIX 2.1 section 2.9).
+pub const STIX_SCO_NAMESPACE: &str = "00abedb4-aa42-466c-9c01-fed23315a9b7";
+
+/// The custom SCO for crypto wallets, which STIX 2.1 does not define.
+pub const WALLET_SCO_TYPE: &str = "x-unmask-crypto-wallet";
+
+/// The extension definition of [`WALLET_SCO_TYPE`]: a fixed id, so that every export
+/// names the same definition.
+pub const WALLET_EXTENSION_ID: &str = "extension-definition--0c1f7a8e-5b1d-5f0e-9b8a-6e2d4c3b2a19";
+
+/// The identity that produces unmask's STIX objects (the extension definition's
+/// `created_by_ref`).
+fn unmask_identity() -> Value {
+    json!({
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": stix_id("identity", "unmask"),
+        "created": "2026-11-25T00:00:00.000Z",
+        "modified": "2026-11-25T00:00:00.000Z",
+        "name": "unmask",
+        "identity_class": "system",
+        "description": "unmask, an open tool that finds North Korean IT-worker fraud and traces laundered crypto",
+    })
+}
+
+/// The extension definition object of the wallet SCO (STIX 2.1 section 7.3).
+fn wallet_extension_definition() -> Value {
+    json!({
+        "type": "extension-definition",
+        "spec_version": "2.1",
+        "id": WALLET_EXTENSION_ID,
+        "created_by_ref": stix_id("identity", "unmask"),
+        "created": "2026-11-25T00:00:00.000Z",
+        "modified": "2026-11-25T00:00:00.000Z",
+        "name": "unmask crypto wallet",
+        "description": "A cryptocurrency address (wallet) as a STIX Cyber-observable Object.",
+        "schema": "A new SCO of type x-unmask-crypto-wallet. Common SCO properties (type, id, spec_version, extensions). address (string, required): the address as the chain writes it (0x… hex for Ethereum, base58 or bech32 for Bitcoin). chain (string, optional): ethereum, bitcoin… id_contributing_properties: address. Ids are UUIDv5 in the SCO namespace of the JSON {\"address\": …}.",
+        "version": "1.0.0",
+        "extension_types": ["new-sco"],
+    })
+}
+
+/// A wallet as the custom SCO, with the extension that defines it and a deterministic id.
+fn wallet_sco(address: &str, chain: Option<&str>) -> Value {
+    let contributing = json!({ "address": address }).to_string();
+    let mut sco = json!({
+        "type": WALLET_SCO_TYPE,
+        "spec_version": "2.1",
+        "id": format!("{WALLET_SCO_TYPE}--{}", uuid_v5(STIX_SCO_NAMESPACE, &contributing)),
+        "address": address,
+        "extensions": { WALLET_EXTENSION_ID: { "extension_type": "new-sco" } },
+    });
+    if let Some(chain) = chain {
+        sco["chain"] = Value::String(chain.to_string());
+    }
+    sco
+}
+
 /// A STIX pattern string literal: backslashes and quotes escaped.
 fn stix_literal(value: &str) -> String {
     value.replace('\\', "\\\\").replace('\'', "\\'")
@@ -66,6 +195,7 @@ pub fn stix_bundle(store: &Store, detail: &CaseDetail) -> Result<String, StoreEr
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let mut objects = Vec::new();
     let mut refs = Vec::new();
+    let mut wallets = Vec::new();
     for id in case_entities(store, detail)? {
         let (prefix, value) = id.split_once(':').unwrap_or(("", id.as_str()));
         let entity = store.entity(&id).ok();
@@ -90,10 +220,12 @@ pub fn stix_bundle(store: &Store, detail: &CaseDetail) -> Result<String, StoreEr
                     }
                     "ip" => format!("[ipv4-addr:value = '{}']", stix_literal(value)),
                     "email" => format!("[email-addr:value = '{}']", stix_literal(value)),
-                    _ => format!(
-                        "[x-unmask-crypto-wallet:address = '{}']",
-                        stix_literal(value.split_once(':').map_or(value, |(_, a)| a))
-                    ),
+                    _ => {
+                        let address = value.rsplit(':').next().unwrap_or(value);
+                        let chain = entity.as_ref().and_then(|e| e.first("chain"));
+                        wallets.push(wallet_sco(address, chain));
+                        format!("[{WALLET_SCO_TYPE}:address = '{}']", stix_literal(address))
+                    }
                 };
                 json!({
                     "type": "indicator",
@@ -113,6 +245,16 @@ pub fn stix_bundle(store: &Store, detail: &CaseDetail) -> Result<String, StoreEr
         };
         refs.push(object["id"].clone());
         objects.push(object);
+    }
+    if !wallets.is_empty() {
+        // The custom SCO is valid only with the definition it names (STIX 2.1 §7.3),
+        // and the definition needs its producer.
+        objects.push(unmask_identity());
+        objects.push(wallet_extension_definition());
+        for wallet in wallets {
+            refs.push(wallet["id"].clone());
+            objects.push(wallet);
+        }
     }
     let description = detail
         .findings
@@ -665,6 +807,39 @@ mod tests {
         let uuid = a.strip_prefix("indicator--").unwrap();
         assert_eq!(uuid.len(), 36);
         assert_eq!(&uuid[14..15], "5");
+    }
+
+    #[test]
+    fn sha1_and_uuid_v5_match_published_vectors() {
+        assert_eq!(
+            hex::encode(sha1(b"abc")),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        assert_eq!(
+            hex::encode(sha1(&[b'a'; 1_000])),
+            "291e9a6c66994949b57ba5e650361e98fc36b1ba"
+        );
+        // Python's uuid.uuid5(uuid.NAMESPACE_DNS, "python.org").
+        assert_eq!(
+            uuid_v5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "python.org"),
+            "886313e1-3b8a-5372-9b90-0c9aee199e5d"
+        );
+    }
+
+    #[test]
+    fn wallet_scos_name_their_extension_and_have_deterministic_ids() {
+        let sco = wallet_sco("0xabc", Some("ethereum"));
+        assert_eq!(sco["type"], WALLET_SCO_TYPE);
+        assert_eq!(
+            sco["extensions"][WALLET_EXTENSION_ID]["extension_type"],
+            "new-sco"
+        );
+        let expected = uuid_v5(STIX_SCO_NAMESPACE, r#"{"address":"0xabc"}"#);
+        assert_eq!(sco["id"], format!("{WALLET_SCO_TYPE}--{expected}"));
+        assert_eq!(sco, wallet_sco("0xabc", Some("ethereum")));
+        let definition = wallet_extension_definition();
+        assert_eq!(definition["extension_types"], json!(["new-sco"]));
+        assert_eq!(definition["created_by_ref"], unmask_identity()["id"]);
     }
 
     #[test]
