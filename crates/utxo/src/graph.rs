@@ -16,6 +16,10 @@ use crate::tx::{Outpoint, Tx, Txid};
 /// No address, no transaction.
 pub const NONE: u32 = u32::MAX;
 
+/// How many inputs wait before they are tied to their outputs in one pass (a
+/// few in unit tests, so batches end between transactions that spend each other).
+const RESOLVE_BATCH: usize = if cfg!(test) { 3 } else { 1 << 18 };
+
 /// Address text to id and back. Outputs locked to several keys (old bare
 /// multisig) get one id for the key set, written `a+b` as GraphSense does; they
 /// take no part in clustering.
@@ -284,6 +288,10 @@ pub struct UtxoGraph {
     outputs: Vec<OutRec>,
     inputs: Vec<InRec>,
     waiting: FxHashMap<Outpoint, Vec<u64>>,
+    /// Inputs added since the last [`UtxoGraph::settle`] (or the last batch),
+    /// tied to their outputs in one pass: (spent output, input position,
+    /// spending transaction).
+    deferred: Vec<(Outpoint, u64, u32)>,
     /// CoinJoin and Tx0 fingerprints of the transactions that matched one.
     detections: FxHashMap<u32, Vec<Detection>>,
     clusters: Clusters,
@@ -458,10 +466,7 @@ impl UtxoGraph {
             }
             if let Some(prev) = input.prev {
                 record.prev_index = prev.index;
-                match self.by_txid.get(&prev.txid).copied() {
-                    Some(slot) => self.link(&mut record, id, slot, prev.index),
-                    None => self.waiting.entry(prev).or_default().push(position),
-                }
+                self.deferred.push((prev, position, id));
             }
             self.inputs.push(record);
         }
@@ -515,7 +520,51 @@ impl UtxoGraph {
                 }
             }
         }
+        if self.deferred.len() >= RESOLVE_BATCH {
+            self.resolve_deferred();
+        }
         Added::New(id)
+    }
+
+    /// Ties the deferred inputs to the outputs they spend, or queues them in
+    /// `waiting` until their transaction arrives. One input at a time, each
+    /// lookup waits for two cache misses (the txid index, the output); in a
+    /// batch, every lookup comes first in a tight loop whose iterations do not
+    /// depend on each other, so the processor overlaps their misses, and then
+    /// the links, sorted by output position so the outputs are read in order.
+    fn resolve_deferred(&mut self) {
+        if self.deferred.is_empty() {
+            return;
+        }
+        let mut deferred = std::mem::take(&mut self.deferred);
+        let by_txid = &self.by_txid;
+        let mut found: Vec<(u64, u64, u32, u32)> = Vec::with_capacity(deferred.len());
+        for &(prev, position, spender) in &deferred {
+            match by_txid.get(&prev.txid) {
+                Some(slot) if prev.index < slot.outputs => found.push((
+                    slot.first_output + prev.index as u64,
+                    position,
+                    spender,
+                    slot.id,
+                )),
+                // An index past the transaction's outputs spends nothing.
+                Some(_) => {}
+                None => self.waiting.entry(prev).or_default().push(position),
+            }
+        }
+        found.sort_unstable_by_key(|&(output, ..)| output);
+        for (output_position, position, spender, prev_tx) in found {
+            let output = &mut self.outputs[output_position as usize];
+            output.spent_by = spender;
+            let (value, address) = (output.value, output.address);
+            let record = &mut self.inputs[position as usize];
+            record.prev_tx = prev_tx;
+            record.value = value;
+            record.address = address;
+            record.known = true;
+        }
+        deferred.clear();
+        self.deferred = deferred;
     }
 
     fn intern_at(&mut self, addresses: &Addresses<'_>, tx: u32) -> u32 {
@@ -617,6 +666,7 @@ impl UtxoGraph {
     /// Classifies and clusters every transaction added since the last call, and
     /// joins inputs resolved since into the clusters of their transactions.
     pub fn settle(&mut self) -> Settled {
+        self.resolve_deferred();
         let mut report = Settled::default();
         let pending = std::mem::take(&mut self.pending);
         for tx in pending {
@@ -676,5 +726,95 @@ impl UtxoGraph {
     /// The transaction of a txid text.
     pub fn find_tx(&self, text: &str) -> Option<u32> {
         self.tx_id(&crate::tx::parse_txid(text)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tx::{TxIn, TxOut};
+
+    fn tx(id: u8, inputs: &[(u8, u32)], outputs: &[(u64, &str)]) -> Tx {
+        Tx {
+            txid: [id; 32],
+            block: id as u64,
+            time: 0,
+            index: None,
+            coinbase: inputs.is_empty(),
+            version: 2,
+            lock_time: 0,
+            vsize: None,
+            inputs: inputs
+                .iter()
+                .map(|&(prev, index)| TxIn {
+                    prev: Some(Outpoint {
+                        txid: [prev; 32],
+                        index,
+                    }),
+                    sequence: u32::MAX,
+                    spent: None,
+                })
+                .collect(),
+            outputs: outputs
+                .iter()
+                .enumerate()
+                .map(|(i, &(value, address))| TxOut {
+                    index: i as u32,
+                    value,
+                    script_type: ScriptType::P2wpkh,
+                    addresses: vec![address.to_string()],
+                })
+                .collect(),
+        }
+    }
+
+    /// Every input tied to its output whatever the order and wherever the
+    /// batches of deferred inputs end (3 inputs a batch here).
+    #[test]
+    fn deferred_inputs_resolve_across_batches_and_orders() {
+        let txs = [
+            tx(5, &[(4, 0), (3, 1)], &[(70, "e")]),
+            tx(1, &[], &[(50, "a"), (40, "b")]),
+            tx(2, &[], &[(30, "c")]),
+            tx(3, &[(1, 0), (1, 1), (2, 0)], &[(60, "d"), (55, "a")]),
+            tx(6, &[(3, 7)], &[(1, "f")]),
+            tx(4, &[(3, 0)], &[(59, "d")]),
+        ];
+        let mut graph = UtxoGraph::new(Options::default());
+        for t in &txs[..3] {
+            graph.add(t, None);
+        }
+        graph.settle();
+        for t in &txs[3..] {
+            graph.add(t, None);
+        }
+        let settled = graph.settle();
+        // tx 6 spends an output tx 3 does not have: never resolved, not waiting.
+        assert_eq!(settled.unresolved_inputs, 0);
+        let id = |n: u8| graph.tx_id(&[n; 32]).unwrap();
+        let spent: Vec<(u32, u64, &str, bool)> = graph
+            .tx_inputs(id(5))
+            .iter()
+            .chain(graph.tx_inputs(id(3)))
+            .chain(graph.tx_inputs(id(6)))
+            .map(|i| (i.prev_tx, i.value, graph.addresses.text(i.address), i.known))
+            .collect();
+        assert_eq!(
+            spent,
+            [
+                (id(4), 59, "d", true),
+                (id(3), 55, "a", true),
+                (id(1), 50, "a", true),
+                (id(1), 40, "b", true),
+                (id(2), 30, "c", true),
+                (NONE, 0, "", false),
+            ]
+        );
+        assert_eq!(graph.tx_outputs(id(3))[1].spent_by, id(5));
+        assert_eq!(graph.tx_outputs(id(4))[0].spent_by, id(5));
+        // tx 5 was clustered before tx 3 and 4 arrived: its inputs joined then
+        // (d and a), and tx 3's inputs joined a, b, c.
+        let a = graph.addresses.get("a").unwrap();
+        assert_eq!(graph.clusters().size(a), 4);
     }
 }
