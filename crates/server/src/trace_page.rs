@@ -179,6 +179,10 @@ pub fn flow_svg(result: &TraceResult) -> String {
 
 /// Runs a trace from `seed` and audits it. `Ok(Err(message))`: the trace cannot run
 /// (no chain data, unknown seed), with a message for the user.
+///
+/// The sweep runs on a blocking thread without a store connection: only loading the
+/// labels and the audit entry take one, so a long trace (many hops on a large chain
+/// store) never holds up the case pages, which share the server's few connections.
 pub async fn run_trace(
     state: &Shared,
     principal: &crate::auth::Principal,
@@ -187,35 +191,41 @@ pub async fn run_trace(
     options: TraceOptions,
 ) -> Result<Result<TraceResult, String>, ApiError> {
     let data_dir = state.config.data_dir.clone();
+    let labels = state.with_store(|store| Ok(Labels::load(store)?)).await?;
+    let traced_seed = seed.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let Ok(graph) = ChainGraph::open(&chain_dir(&data_dir)) else {
+            return Err("There is no chain data in the store yet.".to_string());
+        };
+        taint::trace(
+            &graph,
+            &labels,
+            std::slice::from_ref(&traced_seed),
+            &options,
+        )
+        .map_err(|_| "The seed is not a 0x address that appears in the chain data.".to_string())
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
+    let Ok(result) = outcome else {
+        return Ok(outcome);
+    };
     let who = principal.clone();
-    let model_name = model_name.to_string();
+    let detail = format!("{model_name}, {} exits", result.exits.len());
     state
         .with_store(move |store| {
-            let labels = Labels::load(store)?;
-            let graph = match ChainGraph::open(&chain_dir(&data_dir)) {
-                Ok(graph) => graph,
-                Err(_) => return Ok(Err("There is no chain data in the store yet.".to_string())),
-            };
-            let result = match taint::trace(&graph, &labels, std::slice::from_ref(&seed), &options)
-            {
-                Ok(result) => result,
-                Err(_) => {
-                    return Ok(Err(
-                        "The seed is not a 0x address that appears in the chain data.".to_string(),
-                    ))
-                }
-            };
             audit::append(
                 store.conn(),
                 &who.user.name,
                 "trace",
                 &format!("wallet:{seed}"),
-                &format!("{model_name}, {} exits", result.exits.len()),
+                &detail,
                 &who.ip,
             )?;
-            Ok(Ok(result))
+            Ok(())
         })
-        .await
+        .await?;
+    Ok(Ok(result))
 }
 
 /// Trace options from the page's or the API's parameters.
