@@ -21,7 +21,18 @@ pub enum UserCommand {
     },
     /// Replace a user's password with a new one-time password and end their sessions.
     Reset { name: String },
-    /// List users and roles.
+    /// Change a user's role (the last enabled admin keeps it).
+    Role {
+        name: String,
+        /// viewer, analyst or admin.
+        role: String,
+    },
+    /// Disable a user: their sessions end and their tokens are refused at once (the
+    /// last enabled admin cannot be disabled).
+    Disable { name: String },
+    /// Enable a disabled user again.
+    Enable { name: String },
+    /// List users: role, created, last sign-in, state, live tokens.
     List,
 }
 
@@ -89,9 +100,54 @@ pub fn user(data_dir: &Path, command: UserCommand) -> anyhow::Result<ExitCode> {
             audit::append(conn, &cli_actor(), "user.reset", &name, "", "cli")?;
             println!("one-time password for {name}: {password}");
         }
+        UserCommand::Role { name, role } => {
+            let role = Role::parse(&role)?;
+            let before = accounts::set_role(conn, &name, role)?;
+            audit::append(
+                conn,
+                &cli_actor(),
+                "user.role",
+                &format!("user:{name}"),
+                &format!("{} -> {}", before.as_str(), role.as_str()),
+                "cli",
+            )?;
+            println!("{name}: {} -> {}", before.as_str(), role.as_str());
+        }
+        UserCommand::Disable { name } => {
+            accounts::set_disabled(conn, &name, true)?;
+            audit::append(
+                conn,
+                &cli_actor(),
+                "user.disable",
+                &format!("user:{name}"),
+                "",
+                "cli",
+            )?;
+            println!("{name}: disabled (sessions ended, tokens refused)");
+        }
+        UserCommand::Enable { name } => {
+            accounts::set_disabled(conn, &name, false)?;
+            audit::append(
+                conn,
+                &cli_actor(),
+                "user.enable",
+                &format!("user:{name}"),
+                "",
+                "cli",
+            )?;
+            println!("{name}: enabled");
+        }
         UserCommand::List => {
-            for user in accounts::users(conn)? {
-                println!("{:<24} {}", user.name, user.role.as_str());
+            for user in accounts::user_list(conn)? {
+                println!(
+                    "{:<24} {:<8} {:<8} created {}  last sign-in {}  tokens {}",
+                    user.name,
+                    user.role,
+                    if user.disabled { "disabled" } else { "active" },
+                    user.created_at,
+                    user.last_sign_in.as_deref().unwrap_or("never"),
+                    user.active_tokens
+                );
             }
         }
     }

@@ -34,6 +34,31 @@ fn users_tokens_and_the_audit_log() {
         .success());
     let listed = stdout(&unmask(&data, &["user", "list"]));
     assert!(listed.contains("alice") && listed.contains("admin"));
+    // Role changes and disabling keep one enabled admin.
+    stdout(&unmask(&data, &["user", "add", "carl", "--role", "viewer"]));
+    let refused = unmask(&data, &["user", "role", "alice", "viewer"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("last enabled admin"));
+    assert!(!unmask(&data, &["user", "disable", "alice"])
+        .status
+        .success());
+    assert_eq!(
+        stdout(&unmask(&data, &["user", "role", "carl", "analyst"])).trim(),
+        "carl: viewer -> analyst"
+    );
+    stdout(&unmask(&data, &["user", "disable", "carl"]));
+    let listed = stdout(&unmask(&data, &["user", "list"]));
+    let carl = listed.lines().find(|l| l.starts_with("carl ")).unwrap();
+    assert!(
+        carl.contains("analyst")
+            && carl.contains("disabled")
+            && carl.contains("last sign-in never"),
+        "{carl}"
+    );
+    stdout(&unmask(&data, &["user", "enable", "carl"]));
+    assert!(stdout(&unmask(&data, &["user", "list"]))
+        .lines()
+        .any(|l| l.starts_with("carl ") && l.contains("active")));
     let token = stdout(&unmask(&data, &["token", "add", "alice", "--label", "ci"]));
     let secret = token
         .split_whitespace()
@@ -54,7 +79,18 @@ fn users_tokens_and_the_audit_log() {
             value["action"].as_str().unwrap().to_string()
         })
         .collect();
-    assert_eq!(actions, ["user.add", "token.add", "token.revoke"]);
+    assert_eq!(
+        actions,
+        [
+            "user.add",
+            "user.add",
+            "user.role",
+            "user.disable",
+            "user.enable",
+            "token.add",
+            "token.revoke"
+        ]
+    );
     assert!(!audit.contains(&secret), "a token secret in the audit log");
     assert!(stdout(&unmask(&data, &["audit", "--since", "2999"])).is_empty());
 }
