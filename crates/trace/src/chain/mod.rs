@@ -24,6 +24,7 @@
 
 mod graph;
 mod index;
+mod key_index;
 mod writer;
 
 pub use graph::{ChainGraph, EdgeRef, TxInfo};

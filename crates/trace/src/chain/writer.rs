@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::index::{RunData, SegmentMap};
+use super::key_index::{hash_key, InlineIndex, KeyIndex};
 use super::{
     big_path, io_error, map_file, read_manifest, run_path, segment_path, split_amount,
     write_manifest, Address, Asset, ChainError, Manifest, RawTransfer, Result, RunInfo, SegRow,
@@ -45,17 +46,115 @@ struct OpenSegment {
     totals: FileTotals,
     rows: u64,
     big: Vec<(u64, String)>,
-    /// Keys this file added to `seen`, taken out again if the file is aborted.
-    keys: Vec<u128>,
+    /// Transactions whose `first_sub` this file set, and keys it added to `seen`:
+    /// taken out again if the file is aborted.
+    first_set: Vec<u32>,
+    seen_keys: Vec<u128>,
+}
+
+/// A dictionary of fixed-size keys (addresses, transaction hashes) whose id is
+/// their position: those committed before the writer opened (memory-mapped),
+/// then those added since; `flushed` of the latter are in the file.
+struct Dictionary<const N: usize> {
+    index: Lookup<N>,
+    old: Option<memmap2::Mmap>,
+    at_open: usize,
+    added: Vec<[u8; N]>,
+    flushed: usize,
+}
+
+/// How a dictionary finds ids: addresses repeat (most lookups find one), so their
+/// keys sit in the table; transaction hashes are mostly new, so their table keeps
+/// only ids and hash bits, a quarter of the memory.
+enum Lookup<const N: usize> {
+    Inline(InlineIndex<N>),
+    Tagged(KeyIndex),
+}
+
+impl<const N: usize> Dictionary<N> {
+    fn load(path: &Path, count: usize, inline: bool) -> Result<Dictionary<N>> {
+        let old = map_file(path)?;
+        if count > 0 && old.as_ref().is_none_or(|map| map.len() < count * N) {
+            return Err(corrupt(path, "shorter than the manifest says"));
+        }
+        let mut index = if inline {
+            Lookup::Inline(InlineIndex::with_capacity(count))
+        } else {
+            Lookup::Tagged(KeyIndex::with_capacity(count))
+        };
+        if let Some(map) = &old {
+            for (id, chunk) in map[..count * N].chunks_exact(N).enumerate() {
+                let mut key = [0u8; N];
+                key.copy_from_slice(chunk);
+                let hash = hash_key(&key);
+                match &mut index {
+                    Lookup::Inline(table) => {
+                        if let Err(slot) = table.find(&key, hash) {
+                            table.insert_at(slot, &key, id as u32);
+                        }
+                    }
+                    Lookup::Tagged(table) => table.insert_new(hash, id as u32),
+                }
+            }
+        }
+        Ok(Dictionary {
+            index,
+            old,
+            at_open: count,
+            added: Vec::new(),
+            flushed: 0,
+        })
+    }
+
+    fn key(&self, id: u32) -> &[u8] {
+        let id = id as usize;
+        match id.checked_sub(self.at_open) {
+            Some(added) => &self.added[added],
+            None => match &self.old {
+                Some(map) => &map[id * N..(id + 1) * N],
+                None => &[],
+            },
+        }
+    }
+
+    /// The key's id, adding it if it is new.
+    #[inline]
+    fn id(&mut self, key: &[u8; N], what: &'static str) -> Result<u32> {
+        let hash = hash_key(key);
+        let (found, len) = match &self.index {
+            Lookup::Inline(table) => (table.find(key, hash), table.len()),
+            Lookup::Tagged(table) => (table.find(hash, |id| self.key(id) == key), table.len()),
+        };
+        match found {
+            Ok(id) => Ok(id),
+            Err(slot) => {
+                if len >= u32::MAX as usize - 1 {
+                    return Err(ChainError::Full(u32::MAX as u64, what));
+                }
+                let id = len as u32;
+                match &mut self.index {
+                    Lookup::Inline(table) => table.insert_at(slot, key, id),
+                    Lookup::Tagged(table) => table.insert_at(slot, hash, id),
+                }
+                self.added.push(*key);
+                Ok(id)
+            }
+        }
+    }
+
+    /// Keys added since the last call, as bytes to append to the file.
+    fn take_unflushed(&mut self) -> &[u8] {
+        let from = self.flushed;
+        self.flushed = self.added.len();
+        self.added[from..].as_flattened()
+    }
 }
 
 pub struct ChainWriter {
     dir: PathBuf,
     manifest: Manifest,
-    addresses: FxHashMap<Address, u32>,
-    new_addresses: Vec<Address>,
-    txs: FxHashMap<u128, u32>,
-    new_txs: Vec<[u8; 32]>,
+    addresses: Dictionary<20>,
+    txs: Dictionary<32>,
     txs_at_open: u32,
     tokens: FxHashMap<Address, u32>,
     new_blocks: Vec<(u32, u32)>,
@@ -75,45 +174,18 @@ fn key(tx: u32, sub: u64) -> u128 {
     (tx as u128) << 64 | sub as u128
 }
 
-fn hash_key(hash: &[u8; 32]) -> u128 {
-    u128::from_le_bytes(hash[..16].try_into().unwrap_or_default())
-        ^ u128::from_le_bytes(hash[16..].try_into().unwrap_or_default()).rotate_left(1)
-}
-
 impl ChainWriter {
     /// Opens (creating) the chain store in `dir` and loads its dictionaries.
     pub fn open(dir: &Path) -> Result<ChainWriter> {
         std::fs::create_dir_all(dir.join("segments")).map_err(io_error(dir))?;
         std::fs::create_dir_all(dir.join("runs")).map_err(io_error(dir))?;
         let manifest = read_manifest(dir)?;
-        let mut addresses = FxHashMap::default();
-        let address_file = dir.join("addresses.bin");
-        if let Some(map) = map_file(&address_file)? {
-            let count = manifest.addresses as usize;
-            if map.len() < count * 20 {
-                return Err(corrupt(&address_file, "shorter than the manifest says"));
-            }
-            addresses.reserve(count);
-            for (id, chunk) in map[..count * 20].chunks_exact(20).enumerate() {
-                let mut address = [0u8; 20];
-                address.copy_from_slice(chunk);
-                addresses.insert(address, id as u32);
-            }
-        }
-        let mut txs = FxHashMap::default();
-        let tx_file = dir.join("txs.bin");
-        if let Some(map) = map_file(&tx_file)? {
-            let count = manifest.txs as usize;
-            if map.len() < count * 32 {
-                return Err(corrupt(&tx_file, "shorter than the manifest says"));
-            }
-            txs.reserve(count);
-            for (id, chunk) in map[..count * 32].chunks_exact(32).enumerate() {
-                let mut hash = [0u8; 32];
-                hash.copy_from_slice(chunk);
-                txs.insert(hash_key(&hash), id as u32);
-            }
-        }
+        let addresses = Dictionary::load(
+            &dir.join("addresses.bin"),
+            manifest.addresses as usize,
+            true,
+        )?;
+        let txs = Dictionary::load(&dir.join("txs.bin"), manifest.txs as usize, false)?;
         let mut tokens = FxHashMap::default();
         for (id, name) in manifest.assets.iter().enumerate() {
             if let Some(address) = super::parse_address(name) {
@@ -125,9 +197,7 @@ impl ChainWriter {
             txs_at_open: manifest.txs as u32,
             manifest,
             addresses,
-            new_addresses: Vec::new(),
             txs,
-            new_txs: Vec::new(),
             tokens,
             new_blocks: Vec::new(),
             last_block: None,
@@ -156,36 +226,18 @@ impl ChainWriter {
             totals: FileTotals::default(),
             rows: 0,
             big: Vec::new(),
-            keys: Vec::new(),
+            first_set: Vec::new(),
+            seen_keys: Vec::new(),
         });
         Ok(())
     }
 
     fn address_id(&mut self, address: &Address) -> Result<u32> {
-        if let Some(&id) = self.addresses.get(address) {
-            return Ok(id);
-        }
-        let id = self.addresses.len();
-        if id >= u32::MAX as usize {
-            return Err(ChainError::Full(u32::MAX as u64, "addresses"));
-        }
-        self.addresses.insert(*address, id as u32);
-        self.new_addresses.push(*address);
-        Ok(id as u32)
+        self.addresses.id(address, "addresses")
     }
 
     fn tx_id(&mut self, hash: &[u8; 32]) -> Result<u32> {
-        let key = hash_key(hash);
-        if let Some(&id) = self.txs.get(&key) {
-            return Ok(id);
-        }
-        let id = self.txs.len();
-        if id >= u32::MAX as usize {
-            return Err(ChainError::Full(u32::MAX as u64, "transactions"));
-        }
-        self.txs.insert(key, id as u32);
-        self.new_txs.push(*hash);
-        Ok(id as u32)
+        self.txs.id(hash, "transactions")
     }
 
     fn asset_id(&mut self, asset: Asset) -> u32 {
@@ -235,11 +287,20 @@ impl ChainWriter {
         let first = self.first_sub[tx as usize];
         let new_this_session = if first == NO_SUB {
             self.first_sub[tx as usize] = transfer.sub.0;
+            if let Some(current) = self.current.as_mut() {
+                current.first_set.push(tx);
+            }
             true
         } else if first == transfer.sub.0 {
             false
         } else {
-            self.seen.insert(row_key)
+            let inserted = self.seen.insert(row_key);
+            if inserted {
+                if let Some(current) = self.current.as_mut() {
+                    current.seen_keys.push(row_key);
+                }
+            }
+            inserted
         };
         if !new_this_session || (tx < self.txs_at_open && self.old_keys()?.contains(&row_key)) {
             if let Some(current) = self.current.as_mut() {
@@ -323,7 +384,6 @@ impl ChainWriter {
             .out
             .write_all(bytemuck::bytes_of(&row))
             .map_err(io_error(&current.tmp))?;
-        current.keys.push(row_key);
         current.rows += 1;
         current.totals.stored += 1;
         if row.is_money() {
@@ -335,14 +395,11 @@ impl ChainWriter {
     /// Drops the open file's segment (the file failed; it is read again next time).
     pub fn abort_file(&mut self) {
         if let Some(current) = self.current.take() {
-            for key in &current.keys {
-                let tx = (key >> 64) as usize;
-                let sub = *key as u64;
-                if self.first_sub.get(tx) == Some(&sub) {
-                    self.first_sub[tx] = NO_SUB;
-                } else {
-                    self.seen.remove(key);
-                }
+            for &tx in &current.first_set {
+                self.first_sub[tx as usize] = NO_SUB;
+            }
+            for key in &current.seen_keys {
+                self.seen.remove(key);
             }
             drop(current.out);
             let _ = std::fs::remove_file(&current.tmp);
@@ -362,7 +419,7 @@ impl ChainWriter {
             totals,
             rows,
             big,
-            keys,
+            ..
         } = current;
         let file = out.into_inner().map_err(|e| ChainError::Io {
             path: tmp.clone(),
@@ -392,27 +449,22 @@ impl ChainWriter {
         });
         self.manifest.next_id = id + 1;
         write_manifest(&self.dir, &self.manifest)?;
-        drop(keys);
         Ok(totals)
     }
 
     /// Writes new addresses, transactions and block times after what the manifest
     /// records (cutting off whatever an earlier killed run left past it).
     fn append_dictionaries(&mut self) -> Result<()> {
-        let addresses = std::mem::take(&mut self.new_addresses);
+        let addresses = self.addresses.take_unflushed();
         append(
             &self.dir.join("addresses.bin"),
             self.manifest.addresses * 20,
-            addresses.as_flattened(),
+            addresses,
         )?;
-        self.manifest.addresses += addresses.len() as u64;
-        let txs = std::mem::take(&mut self.new_txs);
-        append(
-            &self.dir.join("txs.bin"),
-            self.manifest.txs * 32,
-            txs.as_flattened(),
-        )?;
-        self.manifest.txs += txs.len() as u64;
+        self.manifest.addresses += addresses.len() as u64 / 20;
+        let txs = self.txs.take_unflushed();
+        append(&self.dir.join("txs.bin"), self.manifest.txs * 32, txs)?;
+        self.manifest.txs += txs.len() as u64 / 32;
         let blocks = std::mem::take(&mut self.new_blocks);
         let bytes: Vec<u8> = blocks
             .iter()
