@@ -211,7 +211,7 @@ const FTM_SCHEMA: &[(&str, &str)] = &[
     ),
     (
         "Payment",
-        "payer! beneficiary! amount currency date purpose beneficiaryAccount",
+        "payer! beneficiary! amount currency date description beneficiaryAccount",
     ),
     ("Employment", "employee! employer! role startDate endDate"),
     ("Identification", "holder! number! type country"),

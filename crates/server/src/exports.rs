@@ -403,7 +403,7 @@ const FTM_MAPPINGS: &[FtmMapping] = &[
             ("date", "date"),
             ("payer", "payer"),
             ("beneficiary", "beneficiary"),
-            ("method", "purpose"),
+            ("method", "description"),
         ],
     },
     FtmMapping {
