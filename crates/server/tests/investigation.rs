@@ -8,6 +8,9 @@ use axum::Router;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
+#[path = "support/exports_check.rs"]
+mod exports_check;
+
 use unmask_server::accounts::{self, Role};
 use unmask_server::investigation::{router, Investigation, InvestigationConfig};
 
@@ -659,7 +662,7 @@ async fn an_analyst_works_a_case_and_the_audit_log_has_each_step() {
         match format {
             "stix" => {
                 let bundle: Value = serde_json::from_str(&export.text).unwrap();
-                assert_eq!(bundle["type"], "bundle");
+                exports_check::check_stix(&bundle);
                 let objects = bundle["objects"].as_array().unwrap();
                 assert!(
                     objects
@@ -674,6 +677,10 @@ async fn an_analyst_works_a_case_and_the_audit_log_has_each_step() {
                 assert!(objects.iter().any(|o| o["type"] == "report"));
             }
             "ftm" => {
+                let schemata = exports_check::check_ftm(&export.text);
+                for schema in ["Person", "Address", "BankAccount", "Payment", "Ownership"] {
+                    assert!(schemata.contains(schema), "no {schema} in {schemata:?}");
+                }
                 let lines: Vec<Value> = export
                     .text
                     .lines()
