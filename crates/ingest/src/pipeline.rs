@@ -482,16 +482,25 @@ struct ChainSink<'w, 's, 'p> {
     chain_error: Option<String>,
 }
 
+impl ChainSink<'_, '_, '_> {
+    fn chain_result(&mut self, pushed: unmask_trace::chain::Result<()>) -> Result<(), SinkError> {
+        pushed.map_err(|error| {
+            let message = format!("{}: {error}", self.path);
+            self.chain_error = Some(message.clone());
+            SinkError(message)
+        })
+    }
+}
+
 impl TransferSink for ChainSink<'_, '_, '_> {
     fn transfer(&mut self, transfer: &RawTransfer) -> Result<(), SinkError> {
-        match self.writer.push(transfer) {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                let message = format!("{}: {error}", self.path);
-                self.chain_error = Some(message.clone());
-                Err(SinkError(message))
-            }
-        }
+        let pushed = self.writer.push(transfer).map(|_| ());
+        self.chain_result(pushed)
+    }
+
+    fn transfers(&mut self, batch: &[RawTransfer]) -> Result<(), SinkError> {
+        let pushed = self.writer.push_batch(batch);
+        self.chain_result(pushed)
     }
 
     fn quarantine(&mut self, at: Position, reason: &str, raw: &[u8]) -> Result<(), SinkError> {

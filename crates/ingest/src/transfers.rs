@@ -19,6 +19,13 @@ use crate::{Input, Position, ReadError, Record, Sink, SinkError};
 /// Where a bulk format puts what it reads.
 pub trait TransferSink {
     fn transfer(&mut self, transfer: &RawTransfer) -> Result<(), SinkError>;
+    /// Several rows in file order (a format may hand over rows in batches, so the
+    /// chain store can look their addresses up together).
+    fn transfers(&mut self, batch: &[RawTransfer]) -> Result<(), SinkError> {
+        batch
+            .iter()
+            .try_for_each(|transfer| self.transfer(transfer))
+    }
     /// A row that could not be used, with a reason a person understands.
     fn quarantine(&mut self, at: Position, reason: &str, raw: &[u8]) -> Result<(), SinkError>;
 }

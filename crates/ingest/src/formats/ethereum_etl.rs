@@ -352,6 +352,9 @@ pub(crate) fn read_csv(
     }
     let mut fields = Fields::default();
     let mut state = TraceState::default();
+    // Rows go to the sink in batches (the chain store looks a batch's addresses
+    // up together); quarantined ones go at once, their order does not matter.
+    let mut batch: Vec<RawTransfer> = Vec::with_capacity(BATCH);
     while lines.next_record()? {
         if lines.buf.is_empty() {
             continue;
@@ -373,12 +376,21 @@ pub(crate) fn read_csv(
             line: &lines.buf,
         };
         match convert(&row, kind, at.line, &mut state) {
-            Ok(transfer) => sink.transfer(&transfer)?,
+            Ok(transfer) => {
+                batch.push(transfer);
+                if batch.len() == BATCH {
+                    sink.transfers(&batch)?;
+                    batch.clear();
+                }
+            }
             Err(reason) => sink.quarantine(at, &reason, &lines.buf)?,
         }
     }
+    sink.transfers(&batch)?;
     Ok(())
 }
+
+const BATCH: usize = 256;
 
 pub(crate) fn kind_name(kind: Kind) -> &'static str {
     match kind {

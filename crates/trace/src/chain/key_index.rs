@@ -60,6 +60,13 @@ impl KeyIndex {
         }
     }
 
+    /// Reads the slot a hash starts at, so that a later [`KeyIndex::find`] finds
+    /// it in cache (see [`crate::chain::ChainWriter::push_batch`]).
+    #[inline]
+    pub fn touch(&self, hash: u64) -> u64 {
+        self.slots[(hash >> 32) as usize & (self.slots.len() - 1)]
+    }
+
     /// Puts `id` at the slot [`KeyIndex::find`] returned (ids below `u32::MAX`).
     pub fn insert_at(&mut self, position: usize, hash: u64, id: u32) {
         self.slots[position] = (hash & TAG) | (id as u64 + 1);
@@ -128,6 +135,12 @@ impl<const N: usize> InlineIndex<N> {
             }
             position = (position + 1) & mask;
         }
+    }
+
+    /// Reads the slot a hash starts at (see [`KeyIndex::touch`]).
+    #[inline]
+    pub fn touch(&self, hash: u64) -> u32 {
+        self.slots[(hash >> 32) as usize & (self.slots.len() - 1)].1
     }
 
     /// Puts `key` with `id` at the slot [`InlineIndex::find`] returned.
