@@ -308,9 +308,16 @@ fn users_page(principal: &Principal, users: &[UserInfo], notice: &str) -> Html<S
         } else {
             ("active", "1", "Disable")
         };
+        let revoke = if user.active_tokens > 0 {
+            format!(
+                r#"<form class="inline" method="post" action="{path}/tokens/revoke">{csrf}<button>Revoke tokens</button></form> "#
+            )
+        } else {
+            String::new()
+        };
         let _ = write!(
             body,
-            r#"<tr class="user-{state}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{state}</td><td class="num">{}</td><td><form class="inline" method="post" action="{path}/role">{csrf}<select name="role">{}</select> <button>Set role</button></form> <form class="inline" method="post" action="{path}/disabled">{csrf}<input type="hidden" name="disabled" value="{toggle}"><button>{label}</button></form> <form class="inline" method="post" action="{path}/tokens/revoke">{csrf}<button>Revoke tokens</button></form> <form class="inline" method="post" action="{path}/password">{csrf}<button>New password</button></form></td></tr>"#,
+            r#"<tr class="user-{state}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{state}</td><td class="num">{}</td><td><form class="inline" method="post" action="{path}/role">{csrf}<select name="role">{}</select> <button>Set role</button></form> <form class="inline" method="post" action="{path}/disabled">{csrf}<input type="hidden" name="disabled" value="{toggle}"><button>{label}</button></form> {revoke}<form class="inline" method="post" action="{path}/password">{csrf}<button>New password</button></form></td></tr>"#,
             escape(&user.name),
             escape(&user.role),
             escape(&user.created_at),

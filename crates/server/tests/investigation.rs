@@ -1545,6 +1545,9 @@ async fn only_admins_manage_users_and_sessions_need_the_csrf_token() {
     assert!(users_page
         .text
         .contains("action=\"/admin/users/vic/disabled\""));
+    assert!(users_page
+        .text
+        .contains("action=\"/admin/users/vic/tokens/revoke\""));
     let csrf = csrf_of(&users_page.text);
     for (uri, body) in [
         ("/admin/users", "name=x&role=admin".to_string()),
@@ -1625,6 +1628,12 @@ async fn only_admins_manage_users_and_sessions_need_the_csrf_token() {
         .text
         .contains("<tr class=\"user-disabled\"><td>wes</td>"));
     assert!(listed.text.contains(">vic</td><td>analyst</td>"));
+    assert!(
+        !listed
+            .text
+            .contains("action=\"/admin/users/vic/tokens/revoke\""),
+        "no revoke button without live tokens"
+    );
 
     // A non-admin (vic, now an analyst) is refused the page.
     let viewer = session_cookie(&sign_in(&world, "vic", &viewer_password).await);
