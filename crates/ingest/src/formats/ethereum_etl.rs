@@ -294,16 +294,38 @@ impl Fields {
         }
     }
 
-    /// A trimmed field; empty and non-UTF-8 fields are absent.
-    pub fn get<'a>(&'a self, line: &'a [u8], index: usize) -> Option<&'a str> {
-        let text = if self.quoted {
+    /// A trimmed field; empty and non-UTF-8 fields are absent. `text` is the
+    /// line as text when it is valid UTF-8 (checked once per line rather than
+    /// once per field).
+    pub fn get<'a>(
+        &'a self,
+        line: &'a [u8],
+        text: Option<&'a str>,
+        index: usize,
+    ) -> Option<&'a str> {
+        let field = if self.quoted {
             self.owned.get(index)?.as_str()
         } else {
             let (start, end) = *self.ranges.get(index)?;
-            std::str::from_utf8(&line[start..end]).ok()?
+            match text {
+                Some(text) => text.get(start..end)?,
+                None => std::str::from_utf8(&line[start..end]).ok()?,
+            }
         };
-        let text = text.trim();
-        (!text.is_empty()).then_some(text)
+        let field = trim(field);
+        (!field.is_empty()).then_some(field)
+    }
+}
+
+/// `str::trim`, without its Unicode scan for the usual field that has no
+/// whitespace at either end.
+fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let clean = |b: Option<&u8>| b.is_none_or(|b| b.is_ascii_graphic());
+    if clean(bytes.first()) && clean(bytes.last()) {
+        text
+    } else {
+        text.trim()
     }
 }
 
@@ -316,12 +338,14 @@ pub(crate) struct CsvRow<'a> {
     pub header: &'a Header,
     pub fields: &'a Fields,
     pub line: &'a [u8],
+    /// The line as text, if it is valid UTF-8.
+    pub text: Option<&'a str>,
 }
 
 impl RowView for CsvRow<'_> {
     fn get(&self, col: Col) -> Option<&str> {
         let index = self.header.index[col as usize]?;
-        self.fields.get(self.line, index)
+        self.fields.get(self.line, self.text, index)
     }
 }
 
@@ -374,6 +398,7 @@ pub(crate) fn read_csv(
             header: &header,
             fields: &fields,
             line: &lines.buf,
+            text: std::str::from_utf8(&lines.buf).ok(),
         };
         match convert(&row, kind, at.line, &mut state) {
             Ok(transfer) => {
@@ -839,7 +864,29 @@ mod tests {
         let line = br#"a,"b,c",,d"#;
         fields.split(line);
         assert_eq!(fields.len(), 4);
-        assert_eq!(fields.get(line, 1), Some("b,c"));
-        assert_eq!(fields.get(line, 2), None);
+        assert_eq!(fields.get(line, None, 1), Some("b,c"));
+        assert_eq!(fields.get(line, None, 2), None);
+    }
+
+    #[test]
+    fn fields_are_trimmed_and_a_non_utf8_field_is_absent() {
+        let mut fields = Fields::default();
+        let line = b" 12 ,\xff\xfe,0x1\t";
+        fields.split(line);
+        let text = None; // the line is not UTF-8
+        assert_eq!(fields.get(line, text, 0), Some("12"));
+        assert_eq!(fields.get(line, text, 1), None);
+        assert_eq!(fields.get(line, text, 2), Some("0x1"));
+        let line = "a , b,\u{a0}c\u{a0},".as_bytes();
+        fields.split(line);
+        let text = std::str::from_utf8(line).ok();
+        assert_eq!(fields.get(line, text, 0), Some("a"));
+        assert_eq!(fields.get(line, text, 1), Some("b"));
+        assert_eq!(
+            fields.get(line, text, 2),
+            Some("c"),
+            "Unicode spaces trimmed too"
+        );
+        assert_eq!(fields.get(line, text, 3), None);
     }
 }
