@@ -17,7 +17,9 @@
 //!
 //! Taint reaching an output to a labelled service in the stop set, or entering a
 //! CoinJoin (when mixers are a stop), is an exit and is not followed. Outputs with
-//! less taint than `min_amount`, and spends after the block window, are untraced.
+//! less taint than `min_amount`, spends after the block window and dust (taint
+//! under the dust floor to an address not reached yet, as in the EVM tracer) are
+//! untraced. [`trace_back`] runs the models backward.
 //! The reconciliation holds to the satoshi for haircut and FIFO: what left the
 //! seeds = returned to seed addresses + held + exits + fees + untraced.
 
@@ -29,6 +31,7 @@ use unmask_model::normalize;
 use unmask_trace::labels::{Labels, Service};
 use unmask_trace::taint::{
     Direction, Exit, Flow, Model, Reconciliation, TaintedAddress, TraceResult,
+    DEFAULT_DUST_FLOOR_PPB,
 };
 
 use crate::graph::{UtxoGraph, NONE};
@@ -43,6 +46,12 @@ pub struct BtcTraceOptions {
     pub max_hops: u32,
     /// Outputs with less taint (satoshi) are not followed.
     pub min_amount: u64,
+    /// The dust floor, as for Ethereum (`TraceOptions::dust_floor_ppb`): taint
+    /// below this many billionths of what leaves the seeds does not reach an
+    /// address the trace has not reached yet (counted as `dust`, part of
+    /// `untraced`); exits and fees take taint of any size. Backward, sources
+    /// explaining less than this share of what arrived are skipped. 0: off.
+    pub dust_floor_ppb: u64,
     pub from_block: Option<u64>,
     pub to_block: Option<u64>,
     pub stop_at: BTreeSet<Service>,
@@ -58,6 +67,7 @@ impl Default for BtcTraceOptions {
             model: Model::Haircut,
             max_hops: 20,
             min_amount: 0,
+            dust_floor_ppb: DEFAULT_DUST_FLOOR_PPB,
             from_block: None,
             to_block: None,
             stop_at: [Service::Exchange, Service::Bridge, Service::Mixer].into(),
@@ -355,6 +365,12 @@ pub fn trace_back(
         tx_demands.insert(index, (output.value, 0));
     }
 
+    let arrived: u128 = demands
+        .values()
+        .flat_map(|d| d.values())
+        .map(|&(amount, _)| amount as u128)
+        .sum();
+    let dust_floor = (arrived * options.dust_floor_ppb as u128 / 1_000_000_000) as u64;
     let mut exits: BTreeMap<String, (Exit, u128)> = BTreeMap::new();
     let mut flows: BTreeMap<(String, String), (Flow, u128)> = BTreeMap::new();
     let mut edges_examined = 0u64;
@@ -456,7 +472,11 @@ pub fn trace_back(
         let txid = txid_text(graph.txid(tx));
         for (i, input) in inputs.iter().enumerate() {
             let share = shares[i];
-            if share == 0 || share < options.min_amount || input.address == NONE {
+            if share == 0
+                || share < options.min_amount
+                || share < dust_floor
+                || input.address == NONE
+            {
                 continue;
             }
             let from = text(input.address);
@@ -613,6 +633,7 @@ pub fn trace_outputs(
     let mut queued: FxHashSet<u32> = FxHashSet::default();
     let seed_set: FxHashSet<u64> = seed_outputs.iter().copied().collect();
     let mut seeded: u128 = 0;
+    let mut leaving: u128 = 0;
     for &position in seed_outputs {
         if position >= total_outputs {
             continue;
@@ -620,6 +641,9 @@ pub fn trace_outputs(
         let output = output_at(position);
         taint.insert(position, (output.value, 0));
         seeded += output.value as u128;
+        if output.spent_by != NONE {
+            leaving += output.value as u128;
+        }
         if output.spent_by != NONE && queued.insert(output.spent_by) {
             queue.push(Reverse((graph.tx(output.spent_by).block, output.spent_by)));
         }
@@ -629,6 +653,12 @@ pub fn trace_outputs(
     let mut flows: BTreeMap<(String, String), Flow> = BTreeMap::new();
     let mut untraced: u128 = 0;
     let mut untraced_outputs: FxHashSet<u64> = FxHashSet::default();
+    let dust_floor = leaving * options.dust_floor_ppb as u128 / 1_000_000_000;
+    let mut dust: u128 = 0;
+    // Outputs whose taint was dust, with that taint (not in `taint`).
+    let mut dust_outputs: FxHashMap<u64, u64> = FxHashMap::default();
+    // Addresses holding taint above the floor (dust still reaches them).
+    let mut reached: FxHashSet<u32> = seed_addresses.clone();
     let mut edges_examined = 0u64;
     let mut processed: FxHashSet<u32> = FxHashSet::default();
     let in_window = |block: u64| {
@@ -730,10 +760,26 @@ pub fn trace_outputs(
         for (index, output) in graph.tx_outputs(tx).iter().enumerate() {
             edges_examined += 1;
             let position = first_output + index as u64;
+            let old_dust = dust_outputs.get(&position).copied().unwrap_or(0);
             let old = taint.get(&position).map_or(0, |&(t, _)| t);
             let new = shares[index];
-            if new <= old {
+            if new <= old.max(old_dust) {
                 continue;
+            }
+            let is_stop = output.address == NONE || stops(output.address).is_some();
+            if !is_stop && (new as u128) < dust_floor && !reached.contains(&output.address) {
+                // Dust to an address not reached: not followed, not tainted.
+                let more = (new - old_dust) as u128;
+                untraced += more;
+                dust += more;
+                dust_outputs.insert(position, new);
+                continue;
+            }
+            if old_dust > 0 {
+                // More taint came: no longer dust.
+                untraced -= old_dust as u128;
+                dust -= old_dust as u128;
+                dust_outputs.remove(&position);
             }
             let delta = new - old;
             taint.insert(position, (new, hop));
@@ -780,6 +826,7 @@ pub fn trace_outputs(
                 add_exit(&mut exits, to, "burn".to_string(), None, hop, tx, delta);
                 continue;
             }
+            reached.insert(output.address);
             if new < options.min_amount {
                 untraced += delta as u128;
                 untraced_outputs.insert(position);
@@ -875,8 +922,9 @@ pub fn trace_outputs(
         exits: exit_total.to_string(),
         fees: fees.to_string(),
         untraced: untraced.to_string(),
+        dust: dust.to_string(),
+        dust_floor: dust_floor.to_string(),
         difference: (left as i128 - accounted as i128).to_string(),
-        ..Reconciliation::default()
     };
     Ok(TraceResult {
         model: options.model,

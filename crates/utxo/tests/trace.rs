@@ -330,3 +330,49 @@ fn simulated_heist_is_traced_across_its_bitcoin_hop() {
         );
     }
 }
+
+/// The dust floor (a millionth of what leaves the seeds, as for Ethereum): 1 BTC
+/// of THIEF's is spent with 999 clean BTC; the 50 sat of taint a 50,000-sat
+/// output gets is under the 100-sat floor and does not reach the new address
+/// MULE (counted as dust), while the 60 sat of a 60,000-sat output to HOLD,
+/// reached by the first output, still count. Off, MULE holds its 50 sat. (Two
+/// equal outputs would make it an equal-output CoinJoin.)
+#[test]
+fn dust_does_not_reach_new_addresses_and_the_books_still_close() {
+    let mut graph = UtxoGraph::new(Options::default());
+    for t in [
+        tx(1, 100, &[], &[(100_000_000, THIEF)]),
+        tx(2, 100, &[], &[(99_900_000_000, CLEAN)]),
+        tx(
+            3,
+            101,
+            &[(1, 0), (2, 0)],
+            &[(99_999_880_000, HOLD), (50_000, MULE), (60_000, HOLD)],
+        ),
+    ] {
+        graph.add(&t, None);
+    }
+    graph.settle();
+    let seeds = vec![THIEF.to_string()];
+    let result = trace(&graph, &seeds, &labels(), &BtcTraceOptions::default()).unwrap();
+    let books = &result.reconciliation["BTC"];
+    assert_eq!(books.dust_floor, "100");
+    assert_eq!(books.dust, "50", "{books:?}");
+    assert_eq!(books.untraced, "50");
+    assert_eq!(books.held, "99999940");
+    assert_eq!(books.fees, "10");
+    assert_eq!(books.difference, "0", "{books:?}");
+    assert!(result.addresses.iter().all(|a| a.address != MULE));
+
+    let off = BtcTraceOptions {
+        dust_floor_ppb: 0,
+        ..BtcTraceOptions::default()
+    };
+    let result = trace(&graph, &seeds, &labels(), &off).unwrap();
+    let books = &result.reconciliation["BTC"];
+    assert_eq!((books.dust.as_str(), books.untraced.as_str()), ("0", "0"));
+    assert_eq!(books.held, "99999990");
+    assert_eq!(books.difference, "0");
+    let small = result.addresses.iter().find(|a| a.address == MULE).unwrap();
+    assert_eq!(amount(&small.tainted_held), 50);
+}
