@@ -100,6 +100,13 @@ pub fn cluster(data_dir: &Path, args: ClusterArgs) -> anyhow::Result<ExitCode> {
         skip_coinjoins: !args.all_inputs,
         ..Options::default()
     };
+    // Writers take the graph's lock before loading it, so no other writer's
+    // snapshot is overwritten.
+    let _lock = if args.add.is_empty() {
+        None
+    } else {
+        Some(unmask_utxo::load::GraphLock::acquire(&dir)?)
+    };
     let mut graph = UtxoGraph::load(&dir, options)
         .with_context(|| format!("opening the Bitcoin graph in {}", dir.display()))?;
     let mut code = ExitCode::SUCCESS;

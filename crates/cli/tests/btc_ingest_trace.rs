@@ -134,6 +134,9 @@ fn ingest_fills_the_bitcoin_graph_once_and_extends_it() {
     assert_eq!(graph["graph_transactions"], 3);
     assert_eq!(graph["merges"], 1);
     assert_eq!(first["total"]["stored"], 3);
+    // The writer's lock is gone once the graph is saved.
+    assert!(data.join("chain/btc/graph.bin").exists());
+    assert!(!data.join("chain/btc/lock").exists());
 
     // Straight after ingest: THIEF and CLEAN were spent together in tx 3.
     let cluster = json(&unmask(&data, &["cluster", THIEF, "--json"]));

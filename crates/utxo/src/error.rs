@@ -38,6 +38,8 @@ pub enum UtxoError {
     },
     #[error("{path} is damaged: {message}")]
     Corrupt { path: PathBuf, message: String },
+    #[error("{path}: another process ({holder}) is writing the Bitcoin graph; try again when it is done, or remove the file if no unmask runs")]
+    Locked { path: PathBuf, holder: String },
     #[error("more than {0} addresses; ids are 31-bit in this build")]
     Full(u64),
     #[error(transparent)]

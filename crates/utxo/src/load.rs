@@ -157,6 +157,82 @@ pub fn add_file(graph: &mut UtxoGraph, path: &Path) -> Result<FileReport, UtxoEr
 /// per file, `sha256<TAB>transactions<TAB>path`.
 pub const LOADED_FILES: &str = "files.tsv";
 
+/// The lock file of a graph being written: it holds the writer's process id.
+pub const LOCK_FILE: &str = "lock";
+
+/// How long a writer waits for another to finish before giving up.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// One writer at a time: held from loading the graph to saving it, so two
+/// processes (two ingests, an ingest and the server's upload, `cluster --add`)
+/// never each save their own snapshot over the other's. A lock whose process is
+/// gone (killed) is taken over. Removed when dropped.
+#[derive(Debug)]
+pub struct GraphLock {
+    path: std::path::PathBuf,
+}
+
+impl GraphLock {
+    /// Takes the lock of a graph folder, waiting up to 30 s for another writer.
+    pub fn acquire(dir: &Path) -> Result<GraphLock, UtxoError> {
+        Self::acquire_within(dir, LOCK_WAIT)
+    }
+
+    fn acquire_within(dir: &Path, wait: std::time::Duration) -> Result<GraphLock, UtxoError> {
+        std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+        let path = dir.join(LOCK_FILE);
+        let started = std::time::Instant::now();
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    let pid = std::process::id().to_string();
+                    std::io::Write::write_all(&mut file, pid.as_bytes())
+                        .map_err(io_error(&path))?;
+                    return Ok(GraphLock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                    let holder = holder.trim();
+                    if !holder.is_empty() && !process_alive(holder) {
+                        // Its writer was killed: the snapshot on disk is whole
+                        // (saves are renames), so the lock is simply stale.
+                        let _ = std::fs::remove_file(&path);
+                        continue;
+                    }
+                    if started.elapsed() >= wait {
+                        return Err(UtxoError::Locked {
+                            path,
+                            holder: holder.to_string(),
+                        });
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                Err(source) => return Err(UtxoError::Io { path, source }),
+            }
+        }
+    }
+}
+
+impl Drop for GraphLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Whether a process id names a running process (Linux: /proc); where that
+/// cannot be told, it is taken as running.
+fn process_alive(pid: &str) -> bool {
+    let proc = Path::new("/proc");
+    if !pid.bytes().all(|b| b.is_ascii_digit()) || !proc.join("self").exists() {
+        return true;
+    }
+    proc.join(pid).exists()
+}
+
 /// One file's part of an ingest run on the graph.
 #[derive(Debug, Clone, Serialize)]
 pub struct GraphFile {
@@ -215,6 +291,7 @@ pub struct GraphSession {
 }
 
 struct OpenGraph {
+    _lock: GraphLock,
     graph: UtxoGraph,
     loaded: std::collections::HashSet<String>,
     /// Lines to append to `files.tsv` once the snapshot is saved.
@@ -233,6 +310,7 @@ impl GraphSession {
 
     fn open(data_dir: &Path) -> Result<OpenGraph, UtxoError> {
         let dir = crate::btc_dir(data_dir);
+        let lock = GraphLock::acquire(&dir)?;
         let graph = UtxoGraph::load(&dir, crate::graph::Options::default())?;
         let list = dir.join(LOADED_FILES);
         let loaded = match std::fs::read_to_string(&list) {
@@ -246,6 +324,7 @@ impl GraphSession {
             Err(source) => return Err(UtxoError::Io { path: list, source }),
         };
         Ok(OpenGraph {
+            _lock: lock,
             graph,
             loaded,
             new_lines: Vec::new(),
@@ -327,5 +406,38 @@ impl OpenGraph {
         text.push('\n');
         std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io_error(&list))?;
         file.sync_all().map_err(io_error(&list))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_writer_at_a_time_and_a_dead_writer_s_lock_is_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let wait = std::time::Duration::from_millis(300);
+        let lock = GraphLock::acquire_within(dir.path(), wait).unwrap();
+        let path = dir.path().join(LOCK_FILE);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            std::process::id().to_string()
+        );
+        match GraphLock::acquire_within(dir.path(), wait) {
+            Err(UtxoError::Locked { holder, .. }) => {
+                assert_eq!(holder, std::process::id().to_string())
+            }
+            other => panic!("a second writer got {other:?}"),
+        }
+        drop(lock);
+        assert!(!path.exists());
+        // A writer that was killed left its lock: no such process now.
+        std::fs::write(&path, "4000000000").unwrap();
+        let taken = GraphLock::acquire_within(dir.path(), wait).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            std::process::id().to_string()
+        );
+        drop(taken);
     }
 }
