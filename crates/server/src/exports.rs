@@ -504,7 +504,7 @@ fn employments_of(store: &Store, person: &str) -> Result<Vec<String>, StoreError
 }
 
 /// FollowTheMoney JSON lines of a case: its entities in FtM's own schemata and property
-/// names (see [`FTM_MAPPINGS`]), and the relations between them as FtM entities:
+/// names (one table, `FTM_MAPPINGS`), and the relations between them as FtM entities:
 /// `Employment` (employee, employer, role, startDate), `Ownership` (a person's payout
 /// bank account: owner, asset, role), `Identification.holder`, `CryptoWallet.holder`,
 /// `Person.addressEntity`, `Payment.beneficiaryAccount`, and `UnknownLink` (subject,

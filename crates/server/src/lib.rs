@@ -1,16 +1,19 @@
-//! unmask's HTTP API. Today: sanctions screening in yente's shape, so an existing
-//! OpenSanctions yente client can point at unmask (`POST /match/{dataset}`,
-//! `GET /search[/{dataset}]?q=`), and `GET /healthz`.
+//! unmask's server: yente-compatible sanctions screening (`POST /match/{dataset}`,
+//! `GET /search[/{dataset}]?q=`), so an existing OpenSanctions yente client can point at
+//! unmask, `GET /healthz`, and the investigation side.
 //!
 //! Investigation (accounts, audit log, `/api/v1`, web UI): [`investigation`] holds the
 //! store pool and assembles [`api`] (the JSON API with its OpenAPI document), [`ui`]
 //! (server-rendered pages: [`screen_page`], [`trace_page`], [`svg`] drawings), [`auth`]
-//! (sessions, tokens, CSRF), [`accounts`] (with [`admin`]: users managed by admins), [`audit`], [`queries`] and [`exports`]
-//! (STIX, FtM). It is mounted when the state carries one ([`AppState::with_investigation`]).
+//! (sessions, tokens, CSRF), [`accounts`] and [`admin`] (users, managed by admins),
+//! [`audit`], [`queries`] and [`exports`] (STIX, FtM). It is mounted when the state
+//! carries one ([`AppState::with_investigation`]).
 //!
-//! Layout, to grow into:
-//! - [`state`]: [`AppState`], what every handler may read (the screening index today);
-//! - [`routes`]: one file per group of routes, assembled in [`routes::router`];
+//! Layout:
+//! - [`state`]: [`AppState`], what every handler may read (the screening index);
+//! - [`routes`]: one file per group of routes, assembled in [`routes::router`]; every
+//!   route is added through a [`listed::ListedRouter`], which keeps the list of what it
+//!   routes so a test can hold the OpenAPI document to the router;
 //! - [`error`]: every API error from one table (code, HTTP status, type), answered as
 //!   JSON `{code, type, message, detail}` (`detail` is what yente clients read).
 //!
