@@ -7,7 +7,7 @@
 use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 
-use super::{flags, InRec, OutRec, TxRec, TxSlot, UtxoGraph, NONE};
+use super::{flags, InRec, OutRec, TxRec, UtxoGraph, NONE};
 use crate::cluster::{Clusters, Merge};
 use crate::coinjoin::Detection;
 use crate::error::{io_error, UtxoError};
@@ -248,15 +248,8 @@ impl UtxoGraph {
                 outputs: r.u32()?,
                 flags: r.u8()?,
             };
+            graph.by_txid.insert(&txid, id as u32);
             graph.txids.push(txid);
-            graph.by_txid.insert(
-                txid,
-                TxSlot {
-                    id: id as u32,
-                    outputs: rec.outputs,
-                    first_output: rec.first_output,
-                },
-            );
             graph.txs.push(rec);
         }
         let n = r.len(17)?;
