@@ -589,7 +589,9 @@ impl UtxoGraph {
                 None => self.waiting.entry(prev).or_default().push(position),
             }
         }
-        found.sort_unstable_by_key(|&(output, ..)| output);
+        // Two inputs spending one output (conflicting exports): the later input
+        // is the spender, as when inputs were tied one by one.
+        found.sort_unstable_by_key(|&(output, position, ..)| (output, position));
         for (output_position, position, spender, prev_tx) in found {
             let output = &mut self.outputs[output_position as usize];
             output.spent_by = spender;
