@@ -120,6 +120,13 @@ pub fn evaluate(data_dir: &Path, args: EvaluateArgs) -> anyhow::Result<ExitCode>
             farm.best_case.map_or("-".to_string(), |id| id.to_string())
         );
     }
+    println!(
+        "DPRK applications under other names: {} of {} in cases at or above {:.2}, {} in the case of the worker whose identifiers they reuse",
+        quality.dprk_applicants_flagged,
+        quality.dprk_applicants,
+        quality.threshold,
+        quality.dprk_applicants_with_worker
+    );
     for (kind, people) in &quality.lookalikes_flagged {
         println!("look-alikes '{kind}' flagged: {}", people.len());
         for person in people {

@@ -52,7 +52,11 @@ fn tiny_world_end_to_end() {
         .iter()
         .filter(|f| f["path"].as_str().unwrap().contains("/hr/"))
         .collect();
-    assert_eq!(hr.len(), 4);
+    assert_eq!(
+        hr.len(),
+        5,
+        "employees, applicants, payroll, shipments, devices"
+    );
     for file in hr {
         assert_eq!(file["outcome"], "ingested", "{file}");
         assert_eq!(file["counts"]["quarantined"], 0, "{file}");
@@ -90,6 +94,17 @@ fn tiny_world_end_to_end() {
         quality["thin_explanations"].as_array().unwrap().is_empty(),
         "{quality:#}"
     );
+    // The operators' further applications under other names are caught with them;
+    // honest candidates who applied twice as themselves are not.
+    let applicants = quality["dprk_applicants"].as_u64().unwrap();
+    assert!(applicants > 0, "{quality:#}");
+    assert_eq!(
+        quality["dprk_applicants_flagged"], applicants,
+        "{quality:#}"
+    );
+    assert!(quality["lookalikes_flagged"]["reapplicant"]
+        .as_array()
+        .is_some_and(|flagged| flagged.is_empty()));
 
     // The top case explains itself with evidence and sources.
     let cases = json(&unmask(&data, &["cases", "--json"]));

@@ -13,6 +13,7 @@
 //! byte-identical files: every output stream draws from its own PRNG stream
 //! derived from the seed, so the worker threads cannot influence each other.
 
+pub mod applicants;
 pub mod catalog;
 pub mod chain;
 pub mod endpoint;
@@ -159,6 +160,8 @@ pub fn simulate(opts: &SimOptions) -> Result<SimSummary, SimError> {
     let chain_out = chain_result??;
     let endpoint = endpoint?;
     let mut files = hr_files?;
+    let applicants = applicants::plan(&world, seed);
+    files.push(applicants::write(&world, &applicants, out)?);
 
     files.extend(okta.files);
     files.extend(entra.files);
@@ -174,7 +177,7 @@ pub fn simulate(opts: &SimOptions) -> Result<SimSummary, SimError> {
         chain_transfers: chain_out.transfers,
         files,
     };
-    let truth = truth::build(&world, opts, &chain_out, &summary);
+    let truth = truth::build(&world, opts, &chain_out, &summary, &applicants);
     summary.files.push(truth::write_truth(&truth, out)?);
     Ok(summary)
 }

@@ -74,6 +74,17 @@ pub struct SharedAccount {
     pub employees: Vec<EmployeeRef>,
 }
 
+/// A DPRK operator's application that reuses a hired worker's identifiers under
+/// another name.
+#[derive(Serialize)]
+pub struct DprkApplicant {
+    /// `employee_id` is `applicant:{applicant_id}`: the Person id unmask gives it.
+    pub applicant: EmployeeRef,
+    pub full_name: String,
+    pub worker: EmployeeRef,
+    pub reused: Vec<&'static str>,
+}
+
 #[derive(Serialize)]
 pub struct Lookalike {
     pub kind: &'static str,
@@ -134,6 +145,7 @@ pub struct Truth {
     pub stolen_identities: Vec<StolenIdentity>,
     pub laptop_farms: Vec<FarmTruth>,
     pub shared_payout_accounts: Vec<SharedAccount>,
+    pub dprk_applicants: Vec<DprkApplicant>,
     pub lookalikes: Vec<Lookalike>,
     pub infrastructure: Infrastructure,
     pub heist: HeistTruth,
@@ -158,6 +170,7 @@ pub fn build(
     opts: &SimOptions,
     chain_out: &ChainOutput,
     summary: &SimSummary,
+    applicants: &[crate::applicants::Applicant],
 ) -> Truth {
     let r = |e: usize| EmployeeRef {
         company_id: world.companies[world.employees[e].company].id.clone(),
@@ -357,6 +370,39 @@ pub fn build(
         ),
     });
 
+    use crate::applicants::Kind;
+    let applicant_ref = |a: &crate::applicants::Applicant| EmployeeRef {
+        company_id: world.companies[a.company].id.clone(),
+        employee_id: format!("applicant:{}", a.id),
+    };
+    let dprk_applicants: Vec<DprkApplicant> = applicants
+        .iter()
+        .filter_map(|a| match a.kind {
+            Kind::Dprk(worker) => Some(DprkApplicant {
+                applicant: applicant_ref(a),
+                full_name: a.full_name.clone(),
+                worker: r(worker),
+                reused: a.reused.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    // Both applications of each honest candidate who applied twice.
+    let mut reapplicants = Vec::new();
+    for (i, a) in applicants.iter().enumerate() {
+        if a.kind == Kind::Reapplied {
+            reapplicants.push(applicant_ref(&applicants[i - 1]));
+            reapplicants.push(applicant_ref(a));
+        }
+    }
+    lookalikes.push(Lookalike {
+        kind: "reapplicant",
+        employees: reapplicants,
+        addresses: Vec::new(),
+        ips: Vec::new(),
+        note: "honest candidates who applied to two companies as themselves: one name, the same phone, e-mail, photo and résumé".into(),
+    });
+
     let mut astrill = Vec::new();
     let mut china = Vec::new();
     let mut russia = Vec::new();
@@ -422,6 +468,7 @@ pub fn build(
         stolen_identities,
         laptop_farms,
         shared_payout_accounts,
+        dprk_applicants,
         lookalikes,
         infrastructure,
         heist: chain_out.heist.clone(),

@@ -29,6 +29,13 @@ pub struct Quality {
     pub farms_found_whole: usize,
     /// Look-alike kind -> employees of that kind above the threshold.
     pub lookalikes_flagged: BTreeMap<String, Vec<String>>,
+    /// DPRK operators' applications under other names (truth.json `dprk_applicants`).
+    pub dprk_applicants: usize,
+    /// Those in a case at or above the threshold.
+    pub dprk_applicants_flagged: usize,
+    /// Those in a case at or above the threshold together with the worker whose
+    /// identifiers they reuse.
+    pub dprk_applicants_with_worker: usize,
     /// Workers missed, as person ids.
     pub missed: Vec<String>,
     /// True workers whose case explanation has fewer than two independent reasons.
@@ -93,8 +100,36 @@ pub fn evaluate(
             }
         }
     }
+    // (applicant, the worker whose identifiers it reuses)
+    let applicants: Vec<(String, String)> = truth
+        .get("dprk_applicants")
+        .and_then(|a| a.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|a| Some((person(a.get("applicant")?)?, person(a.get("worker")?)?)))
+        .collect();
+    let operated: BTreeSet<&str> = workers
+        .iter()
+        .map(String::as_str)
+        .chain(applicants.iter().map(|(a, _)| a.as_str()))
+        .collect();
+    let dprk_applicants_flagged = applicants
+        .iter()
+        .filter(|(applicant, _)| flagged.contains_key(applicant))
+        .count();
+    let dprk_applicants_with_worker = applicants
+        .iter()
+        .filter(|(applicant, worker)| {
+            matches!((flagged.get(applicant), flagged.get(worker)),
+                (Some((a, _)), Some((w, _))) if a == w)
+        })
+        .count();
     let workers_flagged = workers.iter().filter(|w| flagged.contains_key(*w)).count();
-    let true_flags = flagged.keys().filter(|p| workers.contains(*p)).count();
+    // Precision counts the operators' applications as true: they are the operation.
+    let true_flags = flagged
+        .keys()
+        .filter(|p| operated.contains(p.as_str()))
+        .count();
     let mut farms = Vec::new();
     for farm in truth
         .get("laptop_farms")
@@ -148,7 +183,7 @@ pub fn evaluate(
             .flatten()
         {
             if let Some(id) = person(employee) {
-                if flagged.contains_key(&id) && !workers.contains(&id) {
+                if flagged.contains_key(&id) && !operated.contains(id.as_str()) {
                     entry.push(id);
                 }
             }
@@ -175,6 +210,9 @@ pub fn evaluate(
         farms,
         farms_found_whole,
         lookalikes_flagged,
+        dprk_applicants: applicants.len(),
+        dprk_applicants_flagged,
+        dprk_applicants_with_worker,
         missed,
         thin_explanations,
     })

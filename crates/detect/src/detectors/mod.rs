@@ -45,10 +45,19 @@ impl People {
         self.companies.get(id).map(String::as_str).unwrap_or("?")
     }
 
-    /// "Jane Roe (acme)"
+    /// "Jane Roe (acme)", "Jin Park (acme, applicant)"
     pub(crate) fn label(&self, id: &str) -> String {
-        format!("{} ({})", self.name(id), self.company(id))
+        if is_applicant(id) {
+            format!("{} ({}, applicant)", self.name(id), self.company(id))
+        } else {
+            format!("{} ({})", self.name(id), self.company(id))
+        }
     }
+}
+
+/// Whether a person id names an applicant who was not hired (applicants.csv).
+pub(crate) fn is_applicant(id: &str) -> bool {
+    id.starts_with("person:") && id.contains(":applicant:")
 }
 
 /// Masks all but the last characters of an identifier shown in a reason.

@@ -1,6 +1,6 @@
 //! `shared_identifier`: one identity attribute (national id, phone, personal e-mail,
-//! photo, résumé, payout account, home address) used by several employees, within
-//! or across companies. Stolen and synthetic identities reuse these; see
+//! photo, résumé, payout account, home address) used by several employees or
+//! applicants, within or across companies. Stolen and synthetic identities reuse these; see
 //! docs/detectors.md for weights and false-positive risks.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use unmask_model::{Evidence, Finding, Severity};
 use unmask_store::Store;
 
-use super::{mask, People};
+use super::{is_applicant, mask, People};
 use crate::{DetectError, Detector};
 
 pub struct SharedIdentifier;
@@ -33,7 +33,7 @@ impl Detector for SharedIdentifier {
     }
 
     fn description(&self) -> &'static str {
-        "One national id, phone, e-mail, photo, résumé, payout account or home address used by several employees"
+        "One national id, phone, e-mail, photo, résumé, payout account or home address used by several employees or applicants"
     }
 
     fn run(&self, store: &Store) -> Result<Vec<Finding>, DetectError> {
@@ -75,11 +75,20 @@ impl Detector for SharedIdentifier {
                     continue;
                 }
                 let companies: BTreeSet<&str> = persons.keys().map(|p| people.company(p)).collect();
-                let names: BTreeSet<&str> = persons.keys().map(|p| people.name(p)).collect();
+                let names: BTreeSet<String> = persons
+                    .keys()
+                    .map(|p| people.name(p).to_lowercase())
+                    .collect();
                 let household = kind != "home_address" && one_household(&persons);
+                // One name across applications (and at most one hire): one candidate
+                // who applied more than once, as themselves.
+                let employees = persons.keys().filter(|p| !is_applicant(p)).count();
+                let one_candidate = names.len() == 1 && employees < persons.len() && employees <= 1;
                 let (weight, severity) = if kind == "home_address" && persons.len() >= CROWDED_HOME
                 {
                     (0.3, Severity::Medium)
+                } else if one_candidate {
+                    (0.05, Severity::Low)
                 } else if household {
                     (0.1, Severity::Low)
                 } else {
@@ -87,9 +96,20 @@ impl Detector for SharedIdentifier {
                 };
                 let shown = display_identifier(store, &identifier, kind)?;
                 let who: Vec<String> = persons.keys().map(|p| people.label(p)).collect();
+                let applicants = persons.keys().filter(|p| is_applicant(p)).count();
+                let who_counts = match applicants {
+                    0 => format!("{} employees", persons.len()),
+                    n if n == persons.len() => format!("{n} applicants"),
+                    n => format!(
+                        "{} people ({} employee{}, {n} applicant{})",
+                        persons.len(),
+                        persons.len() - n,
+                        if persons.len() - n == 1 { "" } else { "s" },
+                        if n == 1 { "" } else { "s" }
+                    ),
+                };
                 let reason = format!(
-                    "The same {noun} ({shown}) is used by {} employees{}{}: {}",
-                    persons.len(),
+                    "The same {noun} ({shown}) is used by {who_counts}{}{}: {}",
                     if companies.len() > 1 {
                         format!(" at {} companies", companies.len())
                     } else {
@@ -101,7 +121,9 @@ impl Detector for SharedIdentifier {
                         String::new()
                     },
                     who.join(", ")
-                ) + if household {
+                ) + if one_candidate {
+                    " (one name: likely one candidate who applied more than once)"
+                } else if household {
                     " (they share a home: likely one household)"
                 } else {
                     ""

@@ -121,10 +121,21 @@ fn parse(row: &Row<'_>) -> Result<Parsed, String> {
         .links
         .push(LinkFragment::new(&person_id, &org_id, "employed_by"));
 
+    link_identifiers(row, &person_id, &mut parsed);
+    parsed.entities.push(person);
+    parsed.entities.push(org);
+    parsed.entities.push(employment);
+    Ok(parsed)
+}
+
+/// The identifiers of a person's row (home address, phone, e-mail, national id,
+/// photo and résumé hashes) as entities of their own, linked to the person: where
+/// two people meet in the identity graph. Shared by employees.csv and applicants.csv.
+pub(crate) fn link_identifiers(row: &Row<'_>, person_id: &str, parsed: &mut Parsed) {
     let mut identifier = |entity: EntityFragment, kind: &str| {
         parsed
             .links
-            .push(LinkFragment::new(&person_id, &entity.id, kind));
+            .push(LinkFragment::new(person_id, &entity.id, kind));
         parsed.entities.push(entity);
     };
     if let Some(address) = row.get("home_address").and_then(address_entity) {
@@ -154,10 +165,6 @@ fn parse(row: &Row<'_>) -> Result<Parsed, String> {
             identifier(entity, kind);
         }
     }
-    parsed.entities.push(person);
-    parsed.entities.push(org);
-    parsed.entities.push(employment);
-    Ok(parsed)
 }
 
 #[cfg(test)]

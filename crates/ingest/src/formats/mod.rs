@@ -1,5 +1,6 @@
 //! The registry of input formats: one file per format, one line each in [`all`].
 
+mod applicants;
 mod btc_etl_jsonl;
 mod btc_getblock;
 mod btc_shared;
@@ -36,6 +37,7 @@ use crate::Format;
 pub fn all() -> Vec<&'static dyn Format> {
     vec![
         &employees::EmployeesCsv,
+        &applicants::ApplicantsCsv,
         &payroll::PayrollCsv,
         &shipments::ShipmentsCsv,
         &devices::DevicesCsv,
