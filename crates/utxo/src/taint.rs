@@ -476,6 +476,9 @@ pub fn trace_back(
                 || share < options.min_amount
                 || share < dust_floor
                 || input.address == NONE
+                // The seeds' own coins (change back to a seed): what they
+                // received is explained once, from its own demand.
+                || seed_addresses.contains(&input.address)
             {
                 continue;
             }

@@ -376,3 +376,26 @@ fn dust_does_not_reach_new_addresses_and_the_books_still_close() {
     let small = result.addresses.iter().find(|a| a.address == MULE).unwrap();
     assert_eq!(amount(&small.tainted_held), 50);
 }
+
+/// Backward from an address that paid itself change: its coins are explained
+/// once (the coinbase that paid it 100,000), not again through the change.
+#[test]
+fn backward_explains_a_seed_s_change_once() {
+    let mut graph = UtxoGraph::new(Options::default());
+    for t in [
+        tx(1, 100, &[], &[(100_000, THIEF)]),
+        tx(2, 101, &[(1, 0)], &[(60_000, HOLD), (39_000, THIEF)]),
+    ] {
+        graph.add(&t, None);
+    }
+    graph.settle();
+    let options = BtcTraceOptions {
+        direction: unmask_trace::taint::Direction::Backward,
+        ..BtcTraceOptions::default()
+    };
+    let result = trace(&graph, &[THIEF.to_string()], &labels(), &options).unwrap();
+    let coinbase = result.exits.iter().find(|e| e.kind == "coinbase").unwrap();
+    assert_eq!(amount(&coinbase.amounts), 100_000);
+    assert!(result.flows.is_empty(), "{:?}", result.flows);
+    assert!(result.addresses.iter().all(|a| a.address != HOLD));
+}
