@@ -172,6 +172,18 @@ fn ingest_fills_the_bitcoin_graph_once_and_extends_it() {
     let cluster = json(&unmask(&data, &["cluster", MULE, "--json"]));
     assert_eq!(cluster["size"], 1);
 
+    // The snapshot deleted (not its list of files): the files are read again.
+    std::fs::remove_file(data.join("chain/btc/graph.bin")).unwrap();
+    let rebuilt = json(&unmask(&data, &["ingest", "--json", &a, &b]));
+    assert_eq!(
+        rebuilt["bitcoin_graph"]["graph_transactions"], 4,
+        "{rebuilt:#}"
+    );
+    assert_eq!(
+        rebuilt["bitcoin_graph"]["files"][0]["already_loaded"],
+        false
+    );
+
     // `cluster --add` still works and finds the same transactions known.
     let add = run(&data, &["cluster", "--add", &a, &b]);
     assert!(add.status.success());

@@ -313,7 +313,11 @@ impl GraphSession {
         let lock = GraphLock::acquire(&dir)?;
         let graph = UtxoGraph::load(&dir, crate::graph::Options::default())?;
         let list = dir.join(LOADED_FILES);
+        // A list without its snapshot (graph.bin deleted, or never saved) says
+        // nothing about what the graph holds.
+        let snapshot = UtxoGraph::snapshot_path(&dir).exists();
         let loaded = match std::fs::read_to_string(&list) {
+            Ok(_) if !snapshot => Default::default(),
             Ok(text) => text
                 .lines()
                 .filter_map(|line| line.split('\t').next())
