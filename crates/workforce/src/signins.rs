@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use unmask_store::{Store, StoreError};
 
 use crate::roster::Roster;
-use crate::rules::rules;
+use crate::rules::{rules, EgressRule};
 
 /// One sign-in, 40 bytes.
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +59,9 @@ pub struct Shared {
     pub countries: Vec<String>,
     /// Sign-in events whose user matched no employee.
     pub unmatched: u64,
+    /// The egress rule (VPN, hosting, corporate) of each of [`Shared::orgs`],
+    /// matched once per organisation rather than once per sign-in.
+    org_rules: Vec<Option<&'static EgressRule>>,
 }
 
 impl Shared {
@@ -68,6 +71,11 @@ impl Shared {
 
     pub fn org(&self, sign_in: &SignIn) -> &str {
         &self.orgs[sign_in.org as usize]
+    }
+
+    /// The egress rule matching the sign-in's AS organisation or ISP, if any.
+    pub fn egress_rule(&self, sign_in: &SignIn) -> Option<&'static EgressRule> {
+        self.org_rules.get(sign_in.org as usize).copied().flatten()
     }
 
     pub fn country(&self, sign_in: &SignIn) -> &str {
@@ -164,9 +172,17 @@ fn load(store: &Store) -> Result<Shared, StoreError> {
     for list in &mut sign_ins {
         list.sort_by_key(|s| (s.time_ms, s.record_id));
     }
+    let rules = rules();
+    let org_rules = merged
+        .orgs
+        .values
+        .iter()
+        .map(|org| rules.egress_class(org))
+        .collect();
     Ok(Shared {
         roster,
         sign_ins,
+        org_rules,
         ips: merged.ips.values,
         orgs: merged.orgs.values,
         countries: merged.countries.values,

@@ -20,7 +20,6 @@ pub use working_hours::WorkingHours;
 
 use unmask_model::{Evidence, Finding, Severity};
 
-use crate::rules::rules;
 use crate::signins::{Shared, SignIn};
 
 /// How a sign-in's network is classed by the egress rules.
@@ -34,7 +33,7 @@ pub(crate) enum Egress {
 }
 
 pub(crate) fn egress(shared: &Shared, sign_in: &SignIn) -> (Egress, Option<&'static str>) {
-    match rules().egress_class(shared.org(sign_in)) {
+    match shared.egress_rule(sign_in) {
         Some(rule) => (
             match rule.class {
                 "astrill" => Egress::Astrill,
