@@ -73,6 +73,7 @@ impl TransferFormat for EthJsonLines {
     ) -> Result<(), ReadError> {
         let mut lines = LineReader::new(input.reader, input.path);
         let mut state = TraceState::default();
+        let mut batch = Vec::with_capacity(ethereum_etl::BATCH);
         while lines.next_record()? {
             let at = lines.at;
             let Ok(text) = std::str::from_utf8(&lines.buf) else {
@@ -87,10 +88,17 @@ impl TransferFormat for EthJsonLines {
                 ethereum_etl::convert(&row, kind, at.line, &mut state)
             });
             match converted {
-                Ok(transfer) => sink.transfer(&transfer)?,
+                Ok(transfer) => {
+                    batch.push(transfer);
+                    if batch.len() == ethereum_etl::BATCH {
+                        sink.transfers(&batch)?;
+                        batch.clear();
+                    }
+                }
                 Err(reason) => sink.quarantine(at, &reason, &lines.buf)?,
             }
         }
+        sink.transfers(&batch)?;
         Ok(())
     }
 }

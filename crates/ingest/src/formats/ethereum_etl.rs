@@ -450,7 +450,8 @@ pub(crate) fn read_csv(
     Ok(())
 }
 
-const BATCH: usize = 256;
+/// Rows handed to a transfer sink at once.
+pub(crate) const BATCH: usize = 256;
 
 pub(crate) fn kind_name(kind: Kind) -> &'static str {
     match kind {
