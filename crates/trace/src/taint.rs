@@ -234,18 +234,23 @@ struct ServiceIndex {
 }
 
 impl ServiceIndex {
-    fn new(graph: &ChainGraph, labels: &Labels) -> ServiceIndex {
+    /// Addresses whose ids the index needs: the labelled ones and the fee address.
+    fn wanted(labels: &Labels) -> Vec<Address> {
         let mut wanted: Vec<Address> = labels
             .by_address
             .keys()
             .filter_map(|a| parse_address(a))
             .collect();
         wanted.push(FEES);
-        let mut ids = graph.find(&wanted);
-        let fees = ids.remove(&FEES);
+        wanted
+    }
+
+    /// `ids`: chain-store ids of (at least) the [`ServiceIndex::wanted`] addresses.
+    fn new(ids: &FxHashMap<Address, u32>, labels: &Labels) -> ServiceIndex {
+        let fees = ids.get(&FEES).copied();
         let mut by_id = FxHashMap::default();
         let mut exchanges = FxHashSet::default();
-        for (address, id) in ids {
+        for (&address, &id) in ids {
             let text = crate::chain::address_text(&address);
             if let Some(label) = labels.get(&text) {
                 let services = label.services();
@@ -611,14 +616,24 @@ fn in_window(options: &TraceOptions, block: u32) -> bool {
 
 /// Resolves seed addresses to chain-store ids.
 pub fn resolve_seeds(graph: &ChainGraph, seeds: &[String]) -> Result<Vec<u32>, TraceError> {
+    let addresses = parse_seeds(seeds)?;
+    seed_ids(&addresses, &graph.find(&addresses))
+}
+
+fn parse_seeds(seeds: &[String]) -> Result<Vec<Address>, TraceError> {
     if seeds.is_empty() {
         return Err(TraceError::NoSeeds);
     }
-    let mut addresses = Vec::new();
-    for seed in seeds {
-        addresses.push(parse_address(seed).ok_or_else(|| TraceError::BadSeed(seed.clone()))?);
-    }
-    let found = graph.find(&addresses);
+    seeds
+        .iter()
+        .map(|seed| parse_address(seed).ok_or_else(|| TraceError::BadSeed(seed.clone())))
+        .collect()
+}
+
+fn seed_ids(
+    addresses: &[Address],
+    found: &FxHashMap<Address, u32>,
+) -> Result<Vec<u32>, TraceError> {
     addresses
         .iter()
         .map(|a| {
@@ -637,8 +652,14 @@ pub fn trace(
     seeds: &[String],
     options: &TraceOptions,
 ) -> Result<TraceResult, TraceError> {
-    let seed_ids = resolve_seeds(graph, seeds)?;
-    let mut services = ServiceIndex::new(graph, labels);
+    // One pass over the address dictionary for seeds and labels together (a pass
+    // is most of a short trace's time on a large store).
+    let seed_addresses = parse_seeds(seeds)?;
+    let mut wanted = ServiceIndex::wanted(labels);
+    wanted.extend_from_slice(&seed_addresses);
+    let ids = graph.find(&wanted);
+    let seed_ids = seed_ids(&seed_addresses, &ids)?;
+    let mut services = ServiceIndex::new(&ids, labels);
     let mut collector = Collector {
         graph,
         options,
