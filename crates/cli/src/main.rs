@@ -99,7 +99,27 @@ enum Command {
     Serve(screen::ServeArgs),
 }
 
+/// A reader that stops early (`unmask cases | head`) closes the pipe: that is not an
+/// error, so print nothing and stop, as `cat` would. Rust ignores SIGPIPE, which
+/// turns the next `println!` into a panic; this hook ends it quietly instead.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let level = match cli.verbose {
         0 => "warn",

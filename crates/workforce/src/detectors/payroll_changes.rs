@@ -49,8 +49,12 @@ impl Detector for PayrollChanges {
         let mut statement = store
             .conn()
             .prepare(
+                // The payment's first record, looked up once per payment (on its
+                // `date` row), not once per property.
                 "SELECT p.entity_id, p.prop, p.value,
-                        (SELECT MIN(record_id) FROM entity_records r WHERE r.entity_id = p.entity_id)
+                        CASE WHEN p.prop = 'date' THEN
+                          (SELECT MIN(record_id) FROM entity_records r WHERE r.entity_id = p.entity_id)
+                        END
                  FROM entity_props p JOIN entities e ON e.id = p.entity_id
                  WHERE e.schema = 'Payment'
                    AND p.prop IN ('date', 'method', 'account', 'accountCountry', 'beneficiary')",
@@ -69,9 +73,11 @@ impl Detector for PayrollChanges {
             let record: Option<i64> = row.get(3).map_err(unmask_store::StoreError::from)?;
             let payment = payments.entry(id.clone()).or_insert_with(|| Payment {
                 id: id.clone(),
-                record,
                 ..Payment::default()
             });
+            if record.is_some() {
+                payment.record = record;
+            }
             match prop.as_str() {
                 "date" => payment.date = value,
                 "method" => payment.method = value,
