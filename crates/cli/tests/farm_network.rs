@@ -1,7 +1,9 @@
 //! `shared_egress` on hand-made Okta logs: a farm whose address moves within its
 //! provider's /24 is found as one network case; a farm on one IP is reported once
 //! (by its IP, not again by its network); neighbours in one /24 who work office
-//! hours from their own homes are not a farm.
+//! hours from their own homes are not a farm, nor is a neighbour on the farm's own
+//! block who works around the clock from an address of their own, nor a couple there
+//! sharing their home's one address.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -49,6 +51,11 @@ fn a_farm_moving_within_its_network_is_one_case_and_neighbours_are_not() {
         // Neighbours: one provider block, their own addresses, office hours.
         ("N1", "acme", "7 Bay St, Mesa, AZ 85201"),
         ("N2", "bolt", "8 Elm Ct, Mesa, AZ 85203"),
+        // A night owl on the farm's block, at home on an address of their own.
+        ("O1", "cobalt", "9 Owl Rd, Mesa, AZ 85205"),
+        // A couple on the farm's block: one home, one address, around the clock.
+        ("C1", "acme", "10 Duo St, Mesa, AZ 85207"),
+        ("C2", "bolt", "10 Duo St, Mesa, AZ 85207"),
     ];
     let mut employees = String::from(
         "employee_id,company_id,full_name,email,claimed_country,claimed_timezone,home_address\n",
@@ -82,6 +89,12 @@ fn a_farm_moving_within_its_network_is_one_case_and_neighbours_are_not() {
                     &ip,
                     at,
                 );
+            }
+            id += 1;
+            event(&mut log, id, "o1@x", "203.0.113.99", at);
+            for person in ["c1@x", "c2@x"] {
+                id += 1;
+                event(&mut log, id, person, "203.0.113.50", at);
             }
             for person in ["S1", "S2"] {
                 id += 1;
@@ -117,7 +130,10 @@ fn a_farm_moving_within_its_network_is_one_case_and_neighbours_are_not() {
         .replace("s1@x", "s1@bolt.example")
         .replace("s2@x", "s2@cobalt.example")
         .replace("n1@x", "n1@acme.example")
-        .replace("n2@x", "n2@bolt.example");
+        .replace("n2@x", "n2@bolt.example")
+        .replace("o1@x", "o1@cobalt.example")
+        .replace("c1@x", "c1@acme.example")
+        .replace("c2@x", "c2@bolt.example");
     std::fs::write(input.join("okta.ndjson"), log).unwrap();
 
     let data = dir.path().join("data");

@@ -56,25 +56,70 @@ pub struct DetectReport {
     pub cases_above_threshold: usize,
 }
 
+/// One detector's findings and its run time in milliseconds.
+type Outcome = (Result<Vec<Finding>, DetectError>, u128);
+
+/// Runs every detector, in the given order's results, on two threads: this one with
+/// `store`, and a second with its own connection to the same store (SQLite reads on
+/// one core per connection). Each thread takes the next detector not yet taken, so
+/// the results do not depend on which thread ran what.
+fn run_detectors(store: &Store, detectors: &[&dyn Detector]) -> Vec<Outcome> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let work = |store: &Store| {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(detector) = detectors.get(index) else {
+                return done;
+            };
+            let started = std::time::Instant::now();
+            let found = detector.run(store);
+            done.push((index, (found, started.elapsed().as_millis())));
+        }
+    };
+    let mut outcomes: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
+        let second = (detectors.len() > 1).then(|| {
+            let dir = store.dir().to_path_buf();
+            let work = &work;
+            scope.spawn(move || match Store::open(&dir) {
+                Ok(other) => work(&other),
+                // No second connection: this thread does it all.
+                Err(error) => {
+                    tracing::debug!("detect runs on one thread: {error}");
+                    Vec::new()
+                }
+            })
+        });
+        let mut outcomes = work(store);
+        if let Some(second) = second {
+            outcomes.extend(
+                second
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        outcomes
+    });
+    outcomes.sort_by_key(|(index, _)| *index);
+    outcomes.into_iter().map(|(_, outcome)| outcome).collect()
+}
+
 /// Runs the detectors, replaces the stored findings and recomputes the cases.
 pub fn run(store: &mut Store, detectors: &[&dyn Detector]) -> Result<DetectReport, DetectError> {
     let ids: Vec<&str> = detectors.iter().map(|d| d.id()).collect();
     let run_id = store.begin_detect(&ids)?;
+    let results = run_detectors(store, detectors);
     let mut findings = Vec::new();
     let mut per_detector = Vec::new();
-    for detector in detectors {
-        let started = std::time::Instant::now();
-        let found = detector.run(store)?;
+    for (detector, (found, elapsed)) in detectors.iter().zip(results) {
+        let found = found?;
         tracing::debug!(
             detector = detector.id(),
             findings = found.len(),
             "detector finished"
         );
-        per_detector.push((
-            detector.id().to_string(),
-            found.len(),
-            started.elapsed().as_millis(),
-        ));
+        per_detector.push((detector.id().to_string(), found.len(), elapsed));
         findings.extend(found);
     }
     let finding_ids = store.replace_findings(run_id, &findings)?;

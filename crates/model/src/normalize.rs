@@ -72,6 +72,13 @@ pub fn address(raw: &str) -> Option<String> {
             index += used;
             continue;
         }
+        // "FL" before a ZIP code, or last, is Florida; elsewhere ("Fl 3") a floor.
+        let is_zip = |word: &&str| word.len() == 5 && word.bytes().all(|b| b.is_ascii_digit());
+        if words[index] == "FL" && words.get(index + 1).is_none_or(is_zip) {
+            tokens.push("FL");
+            index += 1;
+            continue;
+        }
         let token = abbreviate(words[index]);
         // "Apt #4": one unit designator, not two.
         if !(token == "UNIT" && tokens.last() == Some(&"UNIT")) {
@@ -306,6 +313,24 @@ mod tests {
             "5 WASHINGTON ST BOISE ID"
         );
         assert_eq!(address("  ,, "), None);
+    }
+
+    #[test]
+    fn fl_before_a_zip_is_florida_not_a_floor() {
+        // A couple's two HR spellings of one Tampa home: found apart on a large world.
+        assert_eq!(
+            address("8033 SOUTH KINGSLEY STREET, TAMPA, Florida 33639"),
+            address("8033 South Kingsley Street, Tampa, FL 33639")
+        );
+        assert_eq!(address("1 Bay Rd, Miami, FL").unwrap(), "1 BAY RD MIAMI FL");
+        assert_eq!(
+            address("200 Main St Fl 3, Austin, TX 73301").unwrap(),
+            "200 MAIN ST FLOOR 3 AUSTIN TX 73301"
+        );
+        assert_eq!(
+            address("200 Main St, Floor 3"),
+            address("200 Main St, Fl 3")
+        );
     }
 
     #[test]

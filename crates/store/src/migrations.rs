@@ -242,6 +242,12 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         assigned_at TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 4: links by kind, in (source, target) order: the detectors read one kind at a
+    // time (every phone link, every payout account link), which was a full scan of
+    // the links table and a sort per kind.
+    r#"
+    CREATE INDEX links_kind ON links(kind, source, target, record_id);
+    "#,
 ];
 
 pub(crate) fn apply(conn: &Connection) -> Result<()> {

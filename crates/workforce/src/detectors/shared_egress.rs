@@ -25,6 +25,9 @@ const MEMBER_SHARE: f64 = 0.5;
 /// Share of the IP's sign-ins in its users' claimed local night (00:00–06:00).
 const NIGHT_SHARE: f64 = 0.12;
 const MIN_SIGN_INS: usize = 5;
+/// In a network group, an address counts as a member's when it carries at least this
+/// share of their sign-ins in the network.
+const SHARED_ADDRESS_SHARE: f64 = 0.1;
 
 /// The /24 (IPv4) or /48 (IPv6) network of an address.
 pub(crate) fn network_of(address: &str) -> Option<String> {
@@ -142,22 +145,52 @@ impl Detector for SharedEgress {
             .collect();
         nets.sort_by_key(|(network, _)| *network);
         for (network, mut group) in nets {
-            let people: BTreeSet<usize> = group.iter().map(|(i, _, _)| *i).collect();
-            if explained.iter().any(|ip_group| people.is_subset(ip_group)) {
+            // Neighbours on one provider block each have their own address; a farm's
+            // laptops share theirs, whichever it is this week. Keep the members who
+            // use, for a real part of their sign-ins, an address another member also
+            // uses that way.
+            let mut users_of: BTreeMap<u32, BTreeSet<usize>> = BTreeMap::new();
+            for (index, in_network, _) in &group {
+                let mut per_ip: HashMap<u32, usize> = HashMap::new();
+                for s in shared.sign_ins[*index]
+                    .iter()
+                    .filter(|s| network_of_ip[s.ip as usize] == network)
+                {
+                    *per_ip.entry(s.ip).or_default() += 1;
+                }
+                for (ip, count) in per_ip {
+                    if count as f64 >= SHARED_ADDRESS_SHARE * *in_network as f64 {
+                        users_of.entry(ip).or_default().insert(*index);
+                    }
+                }
+            }
+            // A group that moved together shares two addresses or more; one shared
+            // address is a home (a couple) or a farm that one IP's finding reports.
+            let mut shared_addresses: BTreeMap<usize, usize> = BTreeMap::new();
+            for users in users_of.values().filter(|users| users.len() >= 2) {
+                for user in users {
+                    *shared_addresses.entry(*user).or_default() += 1;
+                }
+            }
+            let together: BTreeSet<usize> = shared_addresses
+                .into_iter()
+                .filter(|(_, addresses)| *addresses >= 2)
+                .map(|(user, _)| user)
+                .collect();
+            let used: Vec<u32> = users_of
+                .iter()
+                .filter(|(_, users)| users.intersection(&together).count() >= 2)
+                .map(|(ip, _)| *ip)
+                .collect();
+            group.retain(|(index, _, _)| together.contains(index));
+            if group.len() < 2
+                || explained
+                    .iter()
+                    .any(|ip_group| together.is_subset(ip_group))
+            {
                 continue;
             }
             group.sort_unstable();
-            // The IPs of the network that the group's sign-ins used.
-            let mut used: BTreeSet<u32> = BTreeSet::new();
-            for (index, _, _) in &group {
-                used.extend(
-                    shared.sign_ins[*index]
-                        .iter()
-                        .filter(|s| network_of_ip[s.ip as usize] == network)
-                        .map(|s| s.ip),
-                );
-            }
-            let used: Vec<u32> = used.into_iter().collect();
             let place = Place::Network {
                 text: &networks[network as usize],
                 ips: &used,
