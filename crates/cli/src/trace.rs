@@ -38,6 +38,11 @@ pub struct TraceArgs {
     /// units for tokens, BTC for Bitcoin).
     #[arg(long)]
     min_amount: Option<String>,
+    /// Taint smaller than this fraction of what left the seeds is dust: not followed
+    /// to addresses the trace has not reached (exits and fees still count it).
+    /// `0` follows everything.
+    #[arg(long, default_value_t = 1e-6, value_parser = parse_fraction)]
+    dust_floor: f64,
     /// Labelled services where taint exits (comma-separated: exchange, bridge,
     /// mixer, dex, otc, sanctioned; `none` to stop nowhere).
     #[arg(long, default_value = "exchange,bridge,mixer")]
@@ -48,6 +53,21 @@ pub struct TraceArgs {
     /// The whole result as JSON (tainted addresses, exits, flow graph).
     #[arg(long)]
     json: bool,
+}
+
+/// A fraction from 0 to 1, e.g. `1e-6` or `0.000001`.
+fn parse_fraction(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..=1.0).contains(&value) => Ok(value),
+        _ => Err(format!(
+            "{text:?} is not a fraction from 0 to 1 (e.g. 1e-6)"
+        )),
+    }
+}
+
+/// The dust floor in billionths, as the tracers take it.
+fn dust_floor_ppb(fraction: f64) -> u64 {
+    (fraction * 1e9).round() as u64
 }
 
 fn parse_time(text: &str) -> anyhow::Result<u64> {
@@ -161,6 +181,7 @@ pub fn trace(data_dir: &Path, args: TraceArgs) -> anyhow::Result<ExitCode> {
         from_block,
         to_block,
         stop_at,
+        dust_floor_ppb: dust_floor_ppb(args.dust_floor),
         ..TraceOptions::default()
     };
     let started = Instant::now();
@@ -225,6 +246,7 @@ fn bitcoin_trace(data_dir: &Path, args: &TraceArgs) -> anyhow::Result<ExitCode> 
         from_block,
         to_block,
         stop_at,
+        dust_floor_ppb: dust_floor_ppb(args.dust_floor),
         ..BtcTraceOptions::default()
     };
     let started = Instant::now();
@@ -387,13 +409,15 @@ fn render(result: &TraceResult, elapsed: std::time::Duration) -> String {
     for (asset, books) in &result.reconciliation {
         let _ = writeln!(
             out,
-            "\nreconciliation {asset}: left seeds {} = returned {} + held {} + exits {} + fees {} + untraced {}  (difference {})",
+            "\nreconciliation {asset}: left seeds {} = returned {} + held {} + exits {} + fees {} + untraced {} (of which dust {}, floor {})  (difference {})",
             eth(asset, &books.left_seeds),
             eth(asset, &books.returned_to_seeds),
             eth(asset, &books.held),
             eth(asset, &books.exits),
             eth(asset, &books.fees),
             eth(asset, &books.untraced),
+            eth(asset, &books.dust),
+            eth(asset, &books.dust_floor),
             books.difference
         );
     }

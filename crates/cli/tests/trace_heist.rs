@@ -115,6 +115,33 @@ fn forward_trace_reaches_every_heist_exit() {
     assert!(addresses
         .iter()
         .all(|a| a["entity"].as_str().unwrap().starts_with("wallet:0x")));
+
+    // The dust floor: a millionth of what left the seeds by default; `--dust-floor 0`
+    // follows everything, and the books close either way.
+    let left = amount(&books["left_seeds"]);
+    let floor = amount(&books["dust_floor"]);
+    assert!(
+        (floor - left / 1e6).abs() <= left / 1e9,
+        "default floor {floor} for {left} left"
+    );
+    let mut all = args.clone();
+    all.extend(["--dust-floor", "0"]);
+    let unfloored: serde_json::Value = serde_json::from_slice(&unmask(&data, &all).stdout).unwrap();
+    let books = &unfloored["reconciliation"]["ETH"];
+    assert_eq!(books["dust_floor"], "0", "{books}");
+    assert_eq!(books["dust"], "0", "{books}");
+    assert_eq!(books["difference"], "0", "{books}");
+    assert!(unfloored["addresses"].as_array().unwrap().len() >= addresses.len());
+    let mut bad = args.clone();
+    bad.extend(["--dust-floor", "2"]);
+    let refused = Command::new(env!("CARGO_BIN_EXE_unmask"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not a fraction from 0 to 1"));
 }
 
 #[test]
