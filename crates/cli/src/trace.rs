@@ -13,6 +13,7 @@ use unmask_trace::amount::{format_units, parse_units};
 use unmask_trace::chain::{chain_dir, ChainGraph};
 use unmask_trace::labels::{AddressLabel, Labels, Service};
 use unmask_trace::taint::{self, Direction, Model, TraceOptions, TraceResult};
+use unmask_utxo::seeds::SeedChain;
 
 #[derive(Args)]
 pub struct TraceArgs {
@@ -82,61 +83,14 @@ fn parse_time(text: &str) -> anyhow::Result<u64> {
         .unwrap_or(0))
 }
 
-/// Which chain a seed names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SeedChain {
-    Ethereum,
-    Bitcoin,
-    /// Neither shape; the Bitcoin graph may still hold it (GraphSense-style names).
-    Unknown,
-}
-
-fn seed_chain(seed: &str) -> SeedChain {
-    const BASE58: &str = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-    let seed = seed.trim();
-    let lower = seed.to_ascii_lowercase();
-    if lower.starts_with("0x") {
-        return SeedChain::Ethereum;
-    }
-    if let Some((txid, vout)) = seed.split_once(':') {
-        if txid.len() == 64
-            && txid.bytes().all(|b| b.is_ascii_hexdigit())
-            && vout.parse::<u32>().is_ok()
-        {
-            return SeedChain::Bitcoin;
-        }
-    }
-    let bech32 = ["bc1", "tb1", "bcrt1"].iter().any(|p| lower.starts_with(p))
-        && lower.len() >= 14
-        && lower.bytes().all(|b| b.is_ascii_alphanumeric());
-    let base58 = (25..=35).contains(&seed.len())
-        && matches!(seed.as_bytes()[0], b'1' | b'3' | b'm' | b'n' | b'2')
-        && seed.chars().all(|c| BASE58.contains(c));
-    if bech32 || base58 || lower.starts_with("nonstandard") {
-        SeedChain::Bitcoin
-    } else {
-        SeedChain::Unknown
-    }
-}
-
 pub fn trace(data_dir: &Path, args: TraceArgs) -> anyhow::Result<ExitCode> {
-    let chains: Vec<SeedChain> = args.seeds.iter().map(|s| seed_chain(s)).collect();
-    let ethereum = chains.contains(&SeedChain::Ethereum);
-    if ethereum && chains.contains(&SeedChain::Bitcoin) {
-        let bitcoin: Vec<&str> = args
-            .seeds
-            .iter()
-            .zip(&chains)
-            .filter(|(_, c)| **c == SeedChain::Bitcoin)
-            .map(|(s, _)| s.as_str())
-            .collect();
-        anyhow::bail!(
+    match unmask_utxo::seeds::trace_chain(&args.seeds) {
+        Err(mixed) => anyhow::bail!(
             "the seeds mix Ethereum and Bitcoin ({}): a trace follows one chain; trace each on its own (Ethereum into Bitcoin across a bridge: `unmask btc-trace --from-eth-trace`)",
-            bitcoin.join(", ")
-        );
-    }
-    if !ethereum {
-        return bitcoin_trace(data_dir, &args);
+            mixed.bitcoin.join(", ")
+        ),
+        Ok(SeedChain::Ethereum) => {}
+        Ok(_) => return bitcoin_trace(data_dir, &args),
     }
     let store = crate::open(data_dir)?;
     let labels = Labels::load(&store)?;

@@ -34,6 +34,7 @@ pub mod parse;
 pub mod peel;
 pub mod resolve;
 pub mod script;
+pub mod seeds;
 pub mod taint;
 pub mod tx;
 pub mod unionfind;
