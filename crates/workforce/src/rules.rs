@@ -41,7 +41,11 @@ pub struct EgressRule {
     /// `astrill`, `consumer_vpn`, `hosting` or `corporate`.
     pub class: &'static str,
     pub name: &'static str,
+    /// Substrings of the AS organisation or ISP name, lower case.
     pub patterns: Vec<String>,
+    /// Autonomous system numbers (`AS9009` in the file): what Entra gives instead of
+    /// a name.
+    pub asns: Vec<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -69,6 +73,11 @@ fn split_patterns(text: &str) -> Vec<String> {
         .map(|p| p.trim().to_lowercase())
         .filter(|p| !p.is_empty())
         .collect()
+}
+
+/// `as9009` (already lower case) as an AS number.
+fn asn_pattern(pattern: &str) -> Option<u32> {
+    pattern.strip_prefix("as")?.parse().ok()
 }
 
 /// Parses and validates every rules file.
@@ -106,10 +115,14 @@ pub fn check() -> Result<Rules, Vec<RuleError>> {
             [class @ ("astrill" | "consumer_vpn" | "hosting" | "corporate"), name, patterns]
                 if !split_patterns(patterns).is_empty() =>
             {
+                let (asns, names): (Vec<String>, Vec<String>) = split_patterns(patterns)
+                    .into_iter()
+                    .partition(|p| asn_pattern(p).is_some());
                 egress.push(EgressRule {
                     class,
                     name,
-                    patterns: split_patterns(patterns),
+                    patterns: names,
+                    asns: asns.iter().filter_map(|p| asn_pattern(p)).collect(),
                 })
             }
             _ => bad(
@@ -223,6 +236,11 @@ impl Rules {
             .find(|rule| rule.patterns.iter().any(|p| org.contains(p.as_str())))
     }
 
+    /// The egress class of an autonomous system number, if listed.
+    pub fn egress_class_by_asn(&self, asn: u32) -> Option<&EgressRule> {
+        self.egress.iter().find(|rule| rule.asns.contains(&asn))
+    }
+
     /// A country as ISO alpha-2, from a code or a name.
     pub fn country_code(&self, text: &str) -> Option<String> {
         let trimmed = text.trim();
@@ -262,6 +280,30 @@ mod tests {
         assert_eq!(rules.timezones["America/Chicago"], -6.0);
         assert_eq!(rules.country_code("United States").as_deref(), Some("US"));
         assert_eq!(rules.country_code("cn").as_deref(), Some("CN"));
+        // By name and, where the provider gives only a number (Entra), by ASN.
+        assert_eq!(
+            rules.egress_class("M247 Europe SRL").map(|r| r.name),
+            Some("M247")
+        );
+        assert_eq!(
+            rules.egress_class_by_asn(9009).map(|r| r.name),
+            Some("M247")
+        );
+        assert_eq!(
+            rules.egress_class_by_asn(53813).map(|r| r.class),
+            Some("corporate")
+        );
+        assert!(
+            rules.egress_class_by_asn(7018).is_none(),
+            "AT&T is residential"
+        );
+        assert!(
+            rules
+                .egress
+                .iter()
+                .all(|r| r.patterns.iter().all(|p| asn_pattern(p).is_none())),
+            "AS numbers never end up as name patterns"
+        );
         assert!(rules.kvms.iter().any(|k| k.product == "JetKVM"));
     }
 }

@@ -12,7 +12,7 @@ use unmask_store::{Store, StoreError};
 use crate::roster::Roster;
 use crate::rules::{rules, EgressRule};
 
-/// One sign-in, 40 bytes.
+/// One sign-in, 48 bytes.
 #[derive(Debug, Clone, Copy)]
 pub struct SignIn {
     pub record_id: i64,
@@ -21,6 +21,8 @@ pub struct SignIn {
     pub ip: u32,
     /// Index into [`Shared::orgs`] (AS organisation, else ISP); 0 = unknown.
     pub org: u32,
+    /// Index into the autonomous system numbers of the run; 0 = unknown.
+    pub asn: u32,
     pub latitude: f32,
     pub longitude: f32,
     /// Index into [`Shared::countries`]; 0 = unknown.
@@ -62,6 +64,11 @@ pub struct Shared {
     /// The egress rule (VPN, hosting, corporate) of each of [`Shared::orgs`],
     /// matched once per organisation rather than once per sign-in.
     org_rules: Vec<Option<&'static EgressRule>>,
+    /// The egress rule of each autonomous system number seen, by [`SignIn::asn`]:
+    /// for sign-ins whose provider gives a number and no name (Entra).
+    asn_rules: Vec<Option<&'static EgressRule>>,
+    /// The autonomous system numbers, by [`SignIn::asn`]; index 0 is 0 (unknown).
+    asns: Vec<u32>,
 }
 
 impl Shared {
@@ -73,9 +80,23 @@ impl Shared {
         &self.orgs[sign_in.org as usize]
     }
 
+    /// The network a sign-in came from, for reasons: its AS organisation or ISP, else
+    /// its AS number.
+    pub fn network(&self, sign_in: &SignIn) -> String {
+        match (self.org(sign_in), self.asns.get(sign_in.asn as usize)) {
+            (org, _) if !org.is_empty() => org.to_string(),
+            (_, Some(&asn)) if asn != 0 => format!("AS{asn}"),
+            _ => "unknown network".to_string(),
+        }
+    }
+
     /// The egress rule matching the sign-in's AS organisation or ISP, if any.
     pub fn egress_rule(&self, sign_in: &SignIn) -> Option<&'static EgressRule> {
-        self.org_rules.get(sign_in.org as usize).copied().flatten()
+        self.org_rules
+            .get(sign_in.org as usize)
+            .copied()
+            .flatten()
+            .or_else(|| self.asn_rules.get(sign_in.asn as usize).copied().flatten())
     }
 
     pub fn country(&self, sign_in: &SignIn) -> &str {
@@ -179,10 +200,18 @@ fn load(store: &Store) -> Result<Shared, StoreError> {
         .iter()
         .map(|org| rules.egress_class(org))
         .collect();
+    let asn_rules = merged
+        .asns
+        .values
+        .iter()
+        .map(|&asn| (asn != 0).then(|| rules.egress_class_by_asn(asn)).flatten())
+        .collect();
     Ok(Shared {
         roster,
         sign_ins,
         org_rules,
+        asn_rules,
+        asns: merged.asns.values,
         ips: merged.ips.values,
         orgs: merged.orgs.values,
         countries: merged.countries.values,
@@ -196,7 +225,32 @@ struct Part {
     ips: Interner,
     orgs: Interner,
     countries: Interner,
+    asns: Numbers,
     unmatched: u64,
+}
+
+/// Autonomous system numbers, interned: index 0 is "unknown".
+struct Numbers {
+    values: Vec<u32>,
+    index: HashMap<u32, u32>,
+}
+
+impl Numbers {
+    fn new() -> Numbers {
+        Numbers {
+            values: vec![0],
+            index: HashMap::from([(0, 0)]),
+        }
+    }
+
+    fn intern(&mut self, value: u32) -> u32 {
+        let next = self.values.len() as u32;
+        let id = *self.index.entry(value).or_insert(next);
+        if id == next {
+            self.values.push(value);
+        }
+        id
+    }
 }
 
 impl Part {
@@ -208,11 +262,18 @@ impl Part {
         let ips = remap(&mut self.ips, &other.ips);
         let orgs = remap(&mut self.orgs, &other.orgs);
         let countries = remap(&mut self.countries, &other.countries);
+        let asns: Vec<u32> = other
+            .asns
+            .values
+            .iter()
+            .map(|&asn| self.asns.intern(asn))
+            .collect();
         for (ours, theirs) in self.sign_ins.iter_mut().zip(other.sign_ins) {
             ours.extend(theirs.into_iter().map(|mut s| {
                 s.ip = ips[s.ip as usize];
                 s.org = orgs[s.org as usize];
                 s.country = countries[s.country as usize] as u16;
+                s.asn = asns[s.asn as usize];
                 s
             }));
         }
@@ -238,6 +299,7 @@ fn load_range(store: &Store, roster: &Roster, low: i64, high: i64) -> Result<Par
         ips: Interner::new(),
         orgs: Interner::new(),
         countries: Interner::new(),
+        asns: Numbers::new(),
         unmatched: 0,
     };
     let mut country_codes: HashMap<String, u32> = HashMap::new();
@@ -246,7 +308,7 @@ fn load_range(store: &Store, roster: &Roster, low: i64, high: i64) -> Result<Par
     let mut lowered = String::new();
     let mut statement = store.conn().prepare(
         "SELECT record_id, user, time_ms, source_ip, country, latitude, longitude,
-                COALESCE(as_org, isp), is_proxy, outcome, event_type
+                COALESCE(as_org, isp), is_proxy, outcome, event_type, asn
          FROM auth_events WHERE record_id BETWEEN ?1 AND ?2",
     )?;
     let mut rows = statement.query([low, high])?;
@@ -295,6 +357,10 @@ fn load_range(store: &Store, roster: &Roster, low: i64, high: i64) -> Result<Par
             None => 0,
         };
         let success = text(row, 9)? == Some("success");
+        let asn: Option<i64> = row.get(11)?;
+        let asn = part
+            .asns
+            .intern(asn.and_then(|a| u32::try_from(a).ok()).unwrap_or(0));
         let event_type = text(row, 10)?.unwrap_or_default();
         let interactive = match kinds.get(event_type) {
             Some(&known) => known,
@@ -309,6 +375,7 @@ fn load_range(store: &Store, roster: &Roster, low: i64, high: i64) -> Result<Par
             time_ms,
             ip,
             org,
+            asn,
             latitude: latitude.unwrap_or(0.0) as f32,
             longitude: longitude.unwrap_or(0.0) as f32,
             country: country as u16,

@@ -58,7 +58,7 @@ impl Detector for VpnEgress {
                         evidence: sign_in_evidence(
                             &employee.id,
                             astrill.iter().copied(),
-                            |s| format!("sign-in at {} from {} ({})", utc(s.time_ms), shared.ip(s), shared.org(s)),
+                            |s| format!("sign-in at {} from {} ({})", utc(s.time_ms), shared.ip(s), shared.network(s)),
                             5,
                         ),
                     }
@@ -86,7 +86,7 @@ impl Detector for VpnEgress {
                         evidence: sign_in_evidence(
                             &employee.id,
                             vpn.iter().copied(),
-                            |s| format!("sign-in at {} from {} ({})", utc(s.time_ms), shared.ip(s), shared.org(s)),
+                            |s| format!("sign-in at {} from {} ({})", utc(s.time_ms), shared.ip(s), shared.network(s)),
                             5,
                         ),
                     }
