@@ -960,7 +960,8 @@ async fn read_audit(
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TraceQuery {
-    /// The address to start from (0x…).
+    /// Where to start: a 0x Ethereum address, or Bitcoin addresses (base58, bech32)
+    /// and outputs (`txid:vout`); several separated by commas, all of one chain.
     pub seed: String,
     /// `haircut` (default), `poison` or `fifo`.
     pub model: Option<String>,
@@ -971,7 +972,7 @@ pub struct TraceQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/trace", params(TraceQuery), responses(
-    (status = 200, description = "the trace: tainted addresses, exits, flows (the flow graph: from, to, asset, amount) and the reconciliation"),
+    (status = 200, description = "the trace (Ethereum or Bitcoin seeds): tainted addresses, exits, flows (the flow graph: from, to, asset, amount) and the reconciliation"),
     (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 404, body = ErrorBody)))]
 async fn trace(
@@ -983,9 +984,8 @@ async fn trace(
     let model = query.model.unwrap_or_else(|| "haircut".to_string());
     let options =
         crate::trace_page::trace_options(&model, query.backward.unwrap_or(false), query.max_hops)?;
-    let seed = query.seed.trim().to_string();
-    match crate::trace_page::run_trace(&state, &principal, seed, &model, options).await? {
-        Ok(result) => Ok(Json(result).into_response()),
-        Err(message) => Err(ApiError::new(ErrorCode::NotFound, message)),
-    }
+    let seeds = crate::trace_page::split_seeds(&query.seed);
+    crate::trace_page::run_trace(&state, &principal, seeds, &model, options)
+        .await?
+        .map(|result| Json(result).into_response())
 }

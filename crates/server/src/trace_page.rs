@@ -1,9 +1,12 @@
-//! The trace page: follow funds from a seed address through the chain store and draw
-//! the flow from the seed to its exits (amounts on the edges, labelled services marked),
-//! with a table of exits. Analysts only; each trace is audited.
+//! The trace page: follow funds from seed addresses through the chain store (Ethereum
+//! seeds) or the Bitcoin graph (Bitcoin addresses and `txid:vout` outputs) and draw the
+//! flow from the seeds to their exits (amounts on the edges, labelled services marked),
+//! with a table of exits. Seeds of the two chains are not traced together. Analysts
+//! only; each trace is audited.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{Query, State};
 use axum::response::Html;
@@ -13,10 +16,13 @@ use unmask_trace::amount::format_units;
 use unmask_trace::chain::{chain_dir, ChainGraph};
 use unmask_trace::labels::Labels;
 use unmask_trace::taint::{self, Direction, Model, TraceOptions, TraceResult};
+use unmask_utxo::graph::UtxoGraph;
+use unmask_utxo::seeds::{seed_chain, SeedChain};
+use unmask_utxo::taint::BtcTraceOptions;
 
 use crate::accounts::Role;
 use crate::audit;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::investigation::Shared;
 use crate::svg::encode_segment;
 use crate::ui::{layout, UiError, UiUser};
@@ -32,9 +38,24 @@ pub struct TraceForm {
     max_hops: Option<u32>,
 }
 
-/// Readable amount: ETH in ether, other assets in their smallest units.
+/// Most seeds in one trace.
+pub const MAX_SEEDS: usize = 20;
+
+/// The seeds of a form or query field: separated by commas or white space.
+pub fn split_seeds(text: &str) -> Vec<String> {
+    text.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Readable amount: ETH in ether (four decimals), BTC in bitcoin (to the satoshi),
+/// other assets in their smallest units.
 fn amount(asset: &str, units: &str) -> String {
     match units.parse::<u128>() {
+        Ok(value) if asset == unmask_utxo::taint::BTC => {
+            format!("{} {asset}", format_units(value, 8))
+        }
         Ok(value) if asset.eq_ignore_ascii_case("eth") => {
             let text = format_units(value, 18);
             match text.split_once('.') {
@@ -177,8 +198,11 @@ pub fn flow_svg(result: &TraceResult) -> String {
     svg
 }
 
-/// Runs a trace from `seed` and audits it. `Ok(Err(message))`: the trace cannot run
-/// (no chain data, unknown seed), with a message for the user.
+/// Runs a trace from `seeds` and audits it: Ethereum seeds through the chain store,
+/// Bitcoin seeds (addresses, `txid:vout`) through the Bitcoin graph with the same
+/// options. `Ok(Err(error))`: the trace cannot run (seeds mixing the two chains, no
+/// chain data or Bitcoin graph, an unknown seed), with a message for the user that
+/// names no seed.
 ///
 /// The sweep runs on a blocking thread without a store connection: only loading the
 /// labels and the audit entry take one, so a long trace (many hops on a large chain
@@ -186,39 +210,77 @@ pub fn flow_svg(result: &TraceResult) -> String {
 pub async fn run_trace(
     state: &Shared,
     principal: &crate::auth::Principal,
-    seed: String,
+    seeds: Vec<String>,
     model_name: &str,
     options: TraceOptions,
-) -> Result<Result<TraceResult, String>, ApiError> {
+) -> Result<Result<TraceResult, ApiError>, ApiError> {
+    if seeds.is_empty() {
+        return Ok(Err(ApiError::new(
+            ErrorCode::InvalidParameters,
+            "Give a seed: a 0x Ethereum address, a Bitcoin address or a Bitcoin output (txid:vout).",
+        )));
+    }
+    if seeds.len() > MAX_SEEDS {
+        return Ok(Err(ApiError::new(
+            ErrorCode::InvalidParameters,
+            format!("A trace starts from at most {MAX_SEEDS} seeds."),
+        )));
+    }
+    let chain = match unmask_utxo::seeds::trace_chain(&seeds) {
+        Ok(chain) => chain,
+        Err(_) => return Ok(Err(ApiError::new(
+            ErrorCode::InvalidParameters,
+            "The seeds mix Ethereum and Bitcoin: a trace follows one chain; trace each on its own.",
+        ))),
+    };
     let data_dir = state.config.data_dir.clone();
     let labels = state.with_store(|store| Ok(Labels::load(store)?)).await?;
-    let traced_seed = seed.clone();
+    let traced_seeds = seeds.clone();
     let outcome = tokio::task::spawn_blocking(move || {
+        if chain == SeedChain::Bitcoin {
+            if let Some(outcome) = bitcoin_trace(&data_dir, &traced_seeds, &labels, &options) {
+                return outcome.map(|result| (result, true));
+            }
+        }
         let Ok(graph) = ChainGraph::open(&chain_dir(&data_dir)) else {
-            return Err("There is no chain data in the store yet.".to_string());
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                "There is no chain data in the store yet.",
+            ));
         };
-        taint::trace(
-            &graph,
-            &labels,
-            std::slice::from_ref(&traced_seed),
-            &options,
-        )
-        .map_err(|_| "The seed is not a 0x address that appears in the chain data.".to_string())
+        taint::trace(&graph, &labels, &traced_seeds, &options)
+            .map(|result| (result, false))
+            .map_err(|_| {
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    "The seed is not a 0x address that appears in the chain data.",
+                )
+            })
     })
     .await
     .map_err(|_| ApiError::internal())?;
-    let Ok(result) = outcome else {
-        return Ok(outcome);
+    let (result, bitcoin) = match outcome {
+        Ok(traced) => traced,
+        Err(error) => return Ok(Err(error)),
     };
     let who = principal.clone();
-    let detail = format!("{model_name}, {} exits", result.exits.len());
+    let detail = format!(
+        "{model_name}, {} exits{}",
+        result.exits.len(),
+        if bitcoin { ", Bitcoin" } else { "" }
+    );
+    let target = seeds
+        .iter()
+        .map(|seed| format!("wallet:{seed}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     state
         .with_store(move |store| {
             audit::append(
                 store.conn(),
                 &who.user.name,
                 "trace",
-                &format!("wallet:{seed}"),
+                &target,
                 &detail,
                 &who.ip,
             )?;
@@ -226,6 +288,92 @@ pub async fn run_trace(
         })
         .await?;
     Ok(Ok(result))
+}
+
+/// The Bitcoin graph last read, with the path, size and modification time of its
+/// snapshot: read again only when ingest has saved a new one (ingest writes a new
+/// snapshot beside the old one and renames it, so a read never sees half a file).
+type CachedGraph = (
+    std::path::PathBuf,
+    u64,
+    std::time::SystemTime,
+    Arc<UtxoGraph>,
+);
+
+static BITCOIN_GRAPH: Mutex<Option<CachedGraph>> = Mutex::new(None);
+
+/// The Bitcoin graph of the data dir (empty when there is none), read from its
+/// snapshot once and kept while the snapshot is unchanged. One read at a time: a
+/// second trace waits for the first one's read instead of reading it too.
+fn load_bitcoin_graph(
+    data_dir: &std::path::Path,
+) -> Result<Arc<UtxoGraph>, unmask_utxo::UtxoError> {
+    let dir = unmask_utxo::btc_dir(data_dir);
+    let snapshot = UtxoGraph::snapshot_path(&dir);
+    let Ok(meta) = std::fs::metadata(&snapshot) else {
+        return Ok(Arc::new(UtxoGraph::load(&dir, Default::default())?));
+    };
+    let (len, modified) = (meta.len(), meta.modified().unwrap_or(std::time::UNIX_EPOCH));
+    let mut cached = BITCOIN_GRAPH.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((path, l, m, graph)) = cached.as_ref() {
+        if *path == snapshot && *l == len && *m == modified {
+            return Ok(graph.clone());
+        }
+    }
+    *cached = None;
+    let graph = Arc::new(UtxoGraph::load(&dir, Default::default())?);
+    *cached = Some((snapshot, len, modified, graph.clone()));
+    Ok(graph)
+}
+
+/// A trace of Bitcoin seeds through the Bitcoin graph, with the Ethereum trace's
+/// options (model, direction, hop limit, dust floor, services that stop it). `None`
+/// when there is no Bitcoin graph and no seed looks like Bitcoin: the seeds are then
+/// looked up in the chain store, as before there were Bitcoin traces.
+fn bitcoin_trace(
+    data_dir: &std::path::Path,
+    seeds: &[String],
+    labels: &Labels,
+    options: &TraceOptions,
+) -> Option<Result<TraceResult, ApiError>> {
+    let graph = match load_bitcoin_graph(data_dir) {
+        Ok(graph) => graph,
+        Err(error) => {
+            tracing::error!(%error, "reading the Bitcoin graph");
+            return Some(Err(ApiError::new(
+                ErrorCode::Internal,
+                "The Bitcoin graph could not be read.",
+            )));
+        }
+    };
+    if graph.tx_count() == 0 {
+        if seeds
+            .iter()
+            .all(|seed| seed_chain(seed) == SeedChain::Unknown)
+        {
+            return None;
+        }
+        return Some(Err(ApiError::new(
+            ErrorCode::NotFound,
+            "There is no Bitcoin graph in the store yet: ingest bitcoin-etl or getblock files first.",
+        )));
+    }
+    let btc_options = BtcTraceOptions {
+        model: options.model,
+        direction: options.direction,
+        max_hops: options.max_hops,
+        dust_floor_ppb: options.dust_floor_ppb,
+        stop_at: options.stop_at.clone(),
+        ..BtcTraceOptions::default()
+    };
+    Some(
+        unmask_utxo::taint::trace(&graph, seeds, labels, &btc_options).map_err(|_| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                "A seed is neither an address in the Bitcoin graph nor txid:vout of one of its outputs.",
+            )
+        }),
+    )
 }
 
 /// Trace options from the page's or the API's parameters.
@@ -267,7 +415,7 @@ pub async fn trace_page(
         .collect::<String>();
     let _ = write!(
         body,
-        r#"<form method="get" action="/trace" class="trace"><label>Seed address <input name="seed" size="46" value="{}" placeholder="0x…" required></label> <label>Model <select name="model">{models}</select></label> <label><input type="checkbox" name="backward"{}> backward</label> <label>Max hops <input name="max_hops" size="3" value="{}"></label> <button>Trace</button></form>"#,
+        r#"<form method="get" action="/trace" class="trace"><label>Seed addresses <input name="seed" size="46" value="{}" placeholder="0x…, bc1…, or txid:vout" required></label> <label>Model <select name="model">{models}</select></label> <label><input type="checkbox" name="backward"{}> backward</label> <label>Max hops <input name="max_hops" size="3" value="{}"></label> <button>Trace</button></form>"#,
         escape(&seed),
         if backward { " checked" } else { "" },
         form.max_hops.unwrap_or(10)
@@ -276,11 +424,12 @@ pub async fn trace_page(
         return Ok(layout("Trace", Some(&principal), &body));
     }
     let options = trace_options(&model_name, backward, form.max_hops)?;
-    let outcome = run_trace(&state, &principal, seed, &model_name, options).await?;
+    let outcome = run_trace(&state, &principal, split_seeds(&seed), &model_name, options).await?;
     let result = match outcome {
         Ok(result) => result,
-        Err(message) => {
-            let _ = write!(body, r#"<p class="error">{}</p>"#, escape(&message));
+        Err(error) if error.code == ErrorCode::Internal => return Err(error.into()),
+        Err(error) => {
+            let _ = write!(body, r#"<p class="error">{}</p>"#, escape(&error.message));
             return Ok(layout("Trace", Some(&principal), &body));
         }
     };
