@@ -969,6 +969,13 @@ pub struct TraceQuery {
     pub backward: Option<bool>,
     /// 1 to 50, default 10.
     pub max_hops: Option<u32>,
+    /// Labelled services where taint exits, comma-separated (`exchange`, `bridge`,
+    /// `mixer`, `dex`, `otc`, `sanctioned`; `none` for none). Default
+    /// `exchange,bridge,mixer`.
+    pub stop_at: Option<String>,
+    /// Taint below this fraction of what left the seeds is dust, not followed to new
+    /// addresses (counted in the books). Default 0.000001; 0 follows everything.
+    pub dust_floor: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/trace", params(TraceQuery), responses(
@@ -982,8 +989,13 @@ async fn trace(
 ) -> Result<Response, ApiError> {
     principal.require(Role::Analyst)?;
     let model = query.model.unwrap_or_else(|| "haircut".to_string());
-    let options =
-        crate::trace_page::trace_options(&model, query.backward.unwrap_or(false), query.max_hops)?;
+    let options = crate::trace_page::trace_options(
+        &model,
+        query.backward.unwrap_or(false),
+        query.max_hops,
+        query.stop_at.as_deref(),
+        query.dust_floor.as_deref(),
+    )?;
     let seeds = crate::trace_page::split_seeds(&query.seed);
     crate::trace_page::run_trace(&state, &principal, seeds, &model, options)
         .await?

@@ -36,6 +36,8 @@ pub struct TraceForm {
     model: Option<String>,
     backward: Option<String>,
     max_hops: Option<u32>,
+    stop_at: Option<String>,
+    dust_floor: Option<String>,
 }
 
 /// Most seeds in one trace.
@@ -376,14 +378,45 @@ fn bitcoin_trace(
     )
 }
 
-/// Trace options from the page's or the API's parameters.
+/// The services a trace stops at by default, as the form shows them.
+pub const DEFAULT_STOP_AT: &str = "exchange,bridge,mixer";
+
+/// Trace options from the page's or the API's parameters: `stop_at` is a
+/// comma-separated list of services (`none` for none), `dust_floor` a fraction of
+/// what left the seeds (default one millionth, 0 follows everything).
 pub fn trace_options(
     model: &str,
     backward: bool,
     max_hops: Option<u32>,
+    stop_at: Option<&str>,
+    dust_floor: Option<&str>,
 ) -> Result<TraceOptions, ApiError> {
     let model = Model::parse(model)
         .ok_or_else(|| ApiError::invalid_parameters("model must be haircut, poison or fifo"))?;
+    let mut services = std::collections::BTreeSet::new();
+    for word in stop_at
+        .unwrap_or(DEFAULT_STOP_AT)
+        .split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty() && *w != "none")
+    {
+        services.insert(unmask_trace::labels::Service::parse(word).ok_or_else(|| {
+            ApiError::invalid_parameters(
+                "stop_at lists services: exchange, bridge, mixer, dex, otc, sanctioned (or none)",
+            )
+        })?);
+    }
+    let dust_floor_ppb = match dust_floor.map(str::trim).filter(|d| !d.is_empty()) {
+        None => TraceOptions::default().dust_floor_ppb,
+        Some(text) => match text.parse::<f64>() {
+            Ok(fraction) if (0.0..=1.0).contains(&fraction) => (fraction * 1e9).round() as u64,
+            _ => {
+                return Err(ApiError::invalid_parameters(
+                    "dust_floor is a fraction from 0 to 1, e.g. 0.000001",
+                ))
+            }
+        },
+    };
     Ok(TraceOptions {
         model,
         direction: if backward {
@@ -392,6 +425,8 @@ pub fn trace_options(
             Direction::Forward
         },
         max_hops: max_hops.unwrap_or(10).clamp(1, 50),
+        stop_at: services,
+        dust_floor_ppb,
         ..TraceOptions::default()
     })
 }
@@ -415,15 +450,29 @@ pub async fn trace_page(
         .collect::<String>();
     let _ = write!(
         body,
-        r#"<form method="get" action="/trace" class="trace"><label>Seed addresses <input name="seed" size="46" value="{}" placeholder="0x…, bc1…, or txid:vout" required></label> <label>Model <select name="model">{models}</select></label> <label><input type="checkbox" name="backward"{}> backward</label> <label>Max hops <input name="max_hops" size="3" value="{}"></label> <button>Trace</button></form>"#,
+        r#"<form method="get" action="/trace" class="trace"><label>Seed addresses <input name="seed" size="46" value="{}" placeholder="0x…, bc1…, or txid:vout" required></label> <label>Model <select name="model">{models}</select></label> <label><input type="checkbox" name="backward"{}> backward</label> <label>Max hops <input name="max_hops" size="3" value="{}"></label> <label>Stop at <input name="stop_at" size="22" value="{}"></label> <label>Dust floor <input name="dust_floor" size="9" value="{}"></label> <button>Trace</button></form>"#,
         escape(&seed),
         if backward { " checked" } else { "" },
-        form.max_hops.unwrap_or(10)
+        form.max_hops.unwrap_or(10),
+        escape(form.stop_at.as_deref().unwrap_or(DEFAULT_STOP_AT)),
+        escape(form.dust_floor.as_deref().unwrap_or("0.000001"))
     );
     if seed.is_empty() {
         return Ok(layout("Trace", Some(&principal), &body));
     }
-    let options = trace_options(&model_name, backward, form.max_hops)?;
+    let options = match trace_options(
+        &model_name,
+        backward,
+        form.max_hops,
+        form.stop_at.as_deref(),
+        form.dust_floor.as_deref(),
+    ) {
+        Ok(options) => options,
+        Err(error) => {
+            let _ = write!(body, r#"<p class="error">{}</p>"#, escape(&error.message));
+            return Ok(layout("Trace", Some(&principal), &body));
+        }
+    };
     let outcome = run_trace(&state, &principal, split_seeds(&seed), &model_name, options).await?;
     let result = match outcome {
         Ok(result) => result,

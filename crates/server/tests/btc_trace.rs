@@ -286,6 +286,39 @@ async fn the_api_traces_bitcoin_seeds_with_the_ethereum_options_and_result() {
         .iter()
         .all(|a| a["address"] != HOLD));
 
+    // Stopping nowhere: the exchange is an ordinary tainted address, not an exit.
+    let through = get(
+        &world.app,
+        &format!("/api/v1/trace?seed={THIEF}&stop_at=none&dust_floor=0"),
+        &world.analyst,
+    )
+    .await;
+    assert_eq!(through.status, StatusCode::OK, "{}", through.text);
+    let through = through.json();
+    assert!(
+        through["exits"].as_array().unwrap().is_empty(),
+        "{through:#}"
+    );
+    assert_eq!(
+        sat(&address(&through, EXCHANGE)["tainted_received"]),
+        37_500
+    );
+    assert_eq!(through["reconciliation"]["BTC"]["dust_floor"], "0");
+    assert_eq!(through["reconciliation"]["BTC"]["difference"], "0");
+    for (query, message) in [
+        ("stop_at=casino", "stop_at lists services"),
+        ("dust_floor=2", "dust_floor is a fraction from 0 to 1"),
+    ] {
+        let refused = get(
+            &world.app,
+            &format!("/api/v1/trace?seed={THIEF}&{query}"),
+            &world.analyst,
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(refused.text.contains(message), "{query}: {}", refused.text);
+    }
+
     // Backward from HOLD: its 50,000 came through MULE from THIEF and CLEAN
     // (haircut: 100,000 / 160,000 of it from THIEF, 60,000 / 160,000 from CLEAN).
     let back = get(
