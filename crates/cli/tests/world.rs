@@ -19,6 +19,10 @@ fn unmask(data: &Path, args: &[&str]) -> Output {
     output
 }
 
+fn json_file(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 fn json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).expect("JSON output")
 }
@@ -126,9 +130,33 @@ fn tiny_world_end_to_end() {
         .as_str()
         .unwrap();
     assert!(
-        sourced.contains(".csv:") || sourced.contains(".ndjson:"),
+        [".csv:", ".ndjson:", ".json:"]
+            .iter()
+            .any(|kind| sourced.contains(kind)),
         "{sourced}"
     );
+    // The workers' designated payout wallets are caught by sanctions screening, in
+    // cases above the threshold.
+    let wallets = json_file(&truth)["sanctioned_wallets"].clone();
+    assert!(!wallets.as_array().unwrap().is_empty());
+    let screened: Vec<&str> = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|case| case["findings"].as_array().unwrap())
+        .filter(|f| f["detector"] == "sanctions_screening")
+        .map(|f| f["reason"].as_str().unwrap())
+        .collect();
+    for wallet in wallets.as_array().unwrap() {
+        let address = wallet["address"].as_str().unwrap();
+        let entry = wallet["list_id"].as_str().unwrap();
+        assert!(
+            screened
+                .iter()
+                .any(|r| r.contains(address) && r.contains(entry)),
+            "{address} not screened: {screened:#?}"
+        );
+    }
     let subjects = top["subjects"].as_array().unwrap();
     assert!(subjects
         .iter()

@@ -22,6 +22,7 @@ pub mod hr;
 pub mod output;
 pub mod people;
 pub mod rng;
+pub mod sanctions;
 pub mod signin;
 pub mod truth;
 pub mod world;
@@ -162,6 +163,7 @@ pub fn simulate(opts: &SimOptions) -> Result<SimSummary, SimError> {
     let mut files = hr_files?;
     let applicants = applicants::plan(&world, seed);
     files.push(applicants::write(&world, &applicants, out)?);
+    files.extend(sanctions::write(&world, out)?);
 
     files.extend(okta.files);
     files.extend(entra.files);

@@ -85,6 +85,14 @@ pub struct DprkApplicant {
     pub reused: Vec<&'static str>,
 }
 
+/// A payout wallet of DPRK workers on the simulated sanctions list.
+#[derive(Serialize)]
+pub struct SanctionedWallet {
+    pub address: String,
+    pub list_id: String,
+    pub paid: Vec<EmployeeRef>,
+}
+
 #[derive(Serialize)]
 pub struct Lookalike {
     pub kind: &'static str,
@@ -146,6 +154,8 @@ pub struct Truth {
     pub laptop_farms: Vec<FarmTruth>,
     pub shared_payout_accounts: Vec<SharedAccount>,
     pub dprk_applicants: Vec<DprkApplicant>,
+    /// The wallets `sanctions/designations.ftm.json` designates.
+    pub sanctioned_wallets: Vec<SanctionedWallet>,
     pub lookalikes: Vec<Lookalike>,
     pub infrastructure: Infrastructure,
     pub heist: HeistTruth,
@@ -370,6 +380,15 @@ pub fn build(
         ),
     });
 
+    let sanctioned_wallets = crate::sanctions::designated(world)
+        .into_iter()
+        .enumerate()
+        .map(|(n, (address, paid))| SanctionedWallet {
+            address,
+            list_id: format!("sim-dprk-itw-wallet-{}", n + 1),
+            paid: refs(&paid),
+        })
+        .collect();
     use crate::applicants::Kind;
     let applicant_ref = |a: &crate::applicants::Applicant| EmployeeRef {
         company_id: world.companies[a.company].id.clone(),
@@ -469,6 +488,7 @@ pub fn build(
         laptop_farms,
         shared_payout_accounts,
         dprk_applicants,
+        sanctioned_wallets,
         lookalikes,
         infrastructure,
         heist: chain_out.heist.clone(),
