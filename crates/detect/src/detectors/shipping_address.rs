@@ -1,7 +1,9 @@
 //! `shipping_address`: corporate devices shipped to an address that is not the
 //! employee's home. One such shipment is weak (people move, travel, use a parcel
 //! locker); one address receiving the laptops of several employees who do not live
-//! there, especially of different employers, is the mark of a laptop farm.
+//! there, especially of different employers, is the mark of a laptop farm. A
+//! shipment to a package or freight forwarder (`data/forwarders.tsv`) is a signal of
+//! its own: the laptop is on its way abroad under someone else's address.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -12,6 +14,39 @@ use super::People;
 use crate::{DetectError, Detector};
 
 pub struct ShippingAddress;
+
+const FORWARDERS: &str = include_str!("../../data/forwarders.tsv");
+
+/// (display name, whole-word patterns in the normalized address)
+fn forwarders() -> Vec<(&'static str, Vec<&'static str>)> {
+    FORWARDERS
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .filter_map(|line| {
+            let (name, patterns) = line.split_once('\t')?;
+            let patterns: Vec<&str> = patterns
+                .split('|')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            (!patterns.is_empty()).then_some((name.trim(), patterns))
+        })
+        .collect()
+}
+
+/// The forwarder an address belongs to, by its normalized form's words.
+fn forwarder(address: &str) -> Option<&'static str> {
+    let normalized = unmask_model::normalize::address(address)?;
+    let padded = format!(" {normalized} ");
+    forwarders()
+        .into_iter()
+        .find(|(_, patterns)| {
+            patterns
+                .iter()
+                .any(|pattern| padded.contains(&format!(" {pattern} ")))
+        })
+        .map(|(name, _)| name)
+}
 
 impl Detector for ShippingAddress {
     fn id(&self) -> &'static str {
@@ -55,6 +90,10 @@ impl Detector for ShippingAddress {
         let mut findings = Vec::new();
         for (address, persons) in away {
             let place = store.entity(&address)?.caption().to_string();
+            let forwarded = forwarder(&place);
+            let via = forwarded
+                .map(|name| format!(", a package or freight forwarder ({name})"))
+                .unwrap_or_default();
             let companies: BTreeSet<&str> = persons.keys().map(|p| people.company(p)).collect();
             let evidence: Vec<Evidence> = persons
                 .iter()
@@ -82,7 +121,7 @@ impl Detector for ShippingAddress {
                     weight,
                     severity,
                     format!(
-                        "Possible laptop farm: {} employees of {} compan{} had their devices shipped to {place}, which is none of their homes: {}",
+                        "Possible laptop farm: {} employees of {} compan{} had their devices shipped to {place}{via}, which is none of their homes: {}",
                         persons.len(),
                         companies.len(),
                         if companies.len() == 1 { "y" } else { "ies" },
@@ -95,11 +134,16 @@ impl Detector for ShippingAddress {
                     .next()
                     .map(String::as_str)
                     .unwrap_or_default();
+                let (weight, severity) = if forwarded.is_some() {
+                    (0.35, Severity::Medium)
+                } else {
+                    (0.2, Severity::Low)
+                };
                 (
-                    0.2,
-                    Severity::Low,
+                    weight,
+                    severity,
                     format!(
-                        "The device of {} was shipped to {place}, not to their home address",
+                        "The device of {} was shipped to {place}{via}, not to their home address",
                         people.label(person)
                     ),
                 )
@@ -115,5 +159,26 @@ impl Detector for ShippingAddress {
             });
         }
         Ok(findings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_forwarder_list_parses_and_matches_whole_words() {
+        assert!(forwarders().len() >= 10);
+        assert_eq!(
+            forwarder("1101 Example Ave, Suite SH-4432, c/o Shipito, Torrance, CA 90501"),
+            Some("Shipito")
+        );
+        assert_eq!(
+            forwarder("Planet Express, 2545 W 237th St Ste K, Torrance CA 90505"),
+            Some("Planet Express")
+        );
+        assert_eq!(forwarder("12 Museum Lane, Austin, TX"), None);
+        assert_eq!(forwarder("400 Reshipment Rd, Dover, DE"), None);
+        assert_eq!(forwarder("8797 Highland Dr, Tampa, FL 33610"), None);
     }
 }
