@@ -8,10 +8,10 @@
 //! hired) adds to that employee's Person instead of making a second one: a person
 //! does not "share" their own phone with themselves.
 
-use unmask_model::{EntityFragment, LinkFragment, Parsed};
+use unmask_model::{LinkFragment, Parsed};
 
 use super::csv_table::{self, Row, TableSpec};
-use super::employees::{link_identifiers, person_id};
+use super::employees::{link_identifiers, org_entity, person_entity, person_id};
 use crate::{Format, Input, ReadError, Sample, Sink};
 
 pub(crate) struct ApplicantsCsv;
@@ -67,45 +67,25 @@ pub(crate) fn applicant_id(company: &str, applicant: &str) -> String {
 fn parse(row: &Row<'_>) -> Result<Parsed, String> {
     let applicant = row.require("applicant_id")?;
     let company = row.company()?;
-    let name = row.require("full_name")?;
     let person_id = match row.get("employee_id") {
         Some(employee) => person_id(company, employee),
         None => applicant_id(company, applicant),
     };
     let mut parsed = Parsed::default();
-    let mut person = EntityFragment::new(&person_id, "Person");
-    person
-        .prop("name", name)
-        .prop("applicantId", applicant)
-        .prop("companyId", company);
-    if let Some(birth) = row.get("date_of_birth") {
-        person.prop("birthDate", csv_table::date("date_of_birth", birth)?);
-    }
+    let mut person = person_entity(
+        row,
+        &person_id,
+        &[
+            ("position", "appliedPosition"),
+            ("status", "applicationStatus"),
+        ],
+    )?;
+    person.prop("applicantId", applicant);
     if let Some(applied) = row.get("applied_date") {
         person.prop("appliedDate", csv_table::date("applied_date", applied)?);
     }
-    for (column, prop) in [
-        ("claimed_country", "country"),
-        ("claimed_city", "city"),
-        ("position", "appliedPosition"),
-        ("status", "applicationStatus"),
-        ("email", "email"),
-        ("phone", "phone"),
-        ("national_id", "idNumber"),
-        ("home_address", "address"),
-        ("photo_sha256", "photoSha256"),
-        ("resume_sha256", "resumeSha256"),
-    ] {
-        if let Some(value) = row.get(column) {
-            person.prop(prop, value);
-        }
-    }
-    for (column, value) in row.extras() {
-        person.prop(column, value);
-    }
-    let org_id = format!("org:{company}");
-    let mut org = EntityFragment::new(&org_id, "Organization");
-    org.prop("companyId", company);
+    let org = org_entity(company);
+    let org_id = org.id.clone();
     parsed
         .links
         .push(LinkFragment::new(&person_id, &org_id, "applied_to"));

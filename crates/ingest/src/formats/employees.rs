@@ -68,41 +68,17 @@ pub(crate) fn address_entity(raw: &str) -> Option<EntityFragment> {
 fn parse(row: &Row<'_>) -> Result<Parsed, String> {
     let employee_id = row.require("employee_id")?;
     let company = row.company()?;
-    let name = row.require("full_name")?;
     let person_id = person_id(company, employee_id);
     let mut parsed = Parsed::default();
 
-    let mut person = EntityFragment::new(&person_id, "Person");
-    person
-        .prop("name", name)
-        .prop("employeeId", employee_id)
-        .prop("companyId", company);
-    if let Some(birth) = row.get("date_of_birth") {
-        person.prop("birthDate", csv_table::date("date_of_birth", birth)?);
-    }
-    for (column, prop) in [
-        ("claimed_country", "country"),
-        ("claimed_city", "city"),
-        ("claimed_timezone", "timezone"),
-        ("role", "position"),
-        ("email", "email"),
-        ("phone", "phone"),
-        ("national_id", "idNumber"),
-        ("home_address", "address"),
-        ("photo_sha256", "photoSha256"),
-        ("resume_sha256", "resumeSha256"),
-    ] {
-        if let Some(value) = row.get(column) {
-            person.prop(prop, value);
-        }
-    }
-    for (column, value) in row.extras() {
-        person.prop(column, value);
-    }
-
-    let org_id = format!("org:{company}");
-    let mut org = EntityFragment::new(&org_id, "Organization");
-    org.prop("companyId", company);
+    let mut person = person_entity(
+        row,
+        &person_id,
+        &[("claimed_timezone", "timezone"), ("role", "position")],
+    )?;
+    person.prop("employeeId", employee_id);
+    let org = org_entity(company);
+    let org_id = org.id.clone();
 
     let mut employment =
         EntityFragment::new(format!("employment:{company}:{employee_id}"), "Employment");
@@ -126,6 +102,50 @@ fn parse(row: &Row<'_>) -> Result<Parsed, String> {
     parsed.entities.push(org);
     parsed.entities.push(employment);
     Ok(parsed)
+}
+
+/// The Person of an HR or applicant row: name, company, birth date, where they claim
+/// to live, their identifiers as properties, the table's own `columns` (column,
+/// property), and any unknown column as it is. Shared by employees.csv and
+/// applicants.csv.
+pub(crate) fn person_entity(
+    row: &Row<'_>,
+    person_id: &str,
+    columns: &[(&str, &str)],
+) -> Result<EntityFragment, String> {
+    let mut person = EntityFragment::new(person_id, "Person");
+    person
+        .prop("name", row.require("full_name")?)
+        .prop("companyId", row.company()?);
+    if let Some(birth) = row.get("date_of_birth") {
+        person.prop("birthDate", csv_table::date("date_of_birth", birth)?);
+    }
+    const SHARED: &[(&str, &str)] = &[
+        ("claimed_country", "country"),
+        ("claimed_city", "city"),
+        ("email", "email"),
+        ("phone", "phone"),
+        ("national_id", "idNumber"),
+        ("home_address", "address"),
+        ("photo_sha256", "photoSha256"),
+        ("resume_sha256", "resumeSha256"),
+    ];
+    for (column, prop) in SHARED.iter().chain(columns) {
+        if let Some(value) = row.get(column) {
+            person.prop(prop, value);
+        }
+    }
+    for (column, value) in row.extras() {
+        person.prop(column, value);
+    }
+    Ok(person)
+}
+
+/// The employer's (or the recruiting company's) Organization.
+pub(crate) fn org_entity(company: &str) -> EntityFragment {
+    let mut org = EntityFragment::new(format!("org:{company}"), "Organization");
+    org.prop("companyId", company);
+    org
 }
 
 /// The identifiers of a person's row (home address, phone, e-mail, national id,
